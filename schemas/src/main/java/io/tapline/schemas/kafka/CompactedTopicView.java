@@ -1,0 +1,192 @@
+package io.tapline.schemas.kafka;
+
+import io.tapline.schemas.TopicSpec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a compacted topic from the beginning, on its own thread, for as long as it runs, and keeps
+ * the latest value of every key (tombstones remove keys). Listeners see every change in offset
+ * order. It reads committed records only, so state written in an aborted transaction never shows.
+ *
+ * <p>{@link #awaitCaughtUp} blocks until the view has read everything that was on the topic when
+ * it started; {@link #awaitPosition} until it has read past a given offset (read-your-writes).
+ * A record that cannot be decoded is counted ({@link #corruptRecords()}) and skipped.
+ */
+public final class CompactedTopicView<V extends SpecificRecord> implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicView.class);
+
+  private final TopicSpec<V> topic;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<String, V> latest = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> positions = new ConcurrentHashMap<>();
+  private final List<BiConsumer<String, V>> listeners;
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final AtomicLong corruptRecords = new AtomicLong();
+  private final Object positionMonitor = new Object();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /**
+   * @param listeners called on the view's thread for every change (value null for a delete),
+   *                  after the view itself was updated
+   */
+  public CompactedTopicView(String bootstrapServers, TopicSpec<V> topic, List<BiConsumer<String, V>> listeners) {
+    this.topic = topic;
+    this.listeners = List.copyOf(listeners);
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.thread = Thread.ofPlatform().daemon().name("view-" + topic.name()).unstarted(this::run);
+  }
+
+  public CompactedTopicView<V> start() {
+    thread.start();
+    return this;
+  }
+
+  private void run() {
+    try {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofMinutes(5)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition()))
+          .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> endAtStart = new HashMap<>(consumer.endOffsets(partitions));
+      partitions.forEach(p -> positions.put(p.partition(), new AtomicLong(0)));
+      checkCaughtUp(endAtStart);
+      while (running) {
+        var records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<String, byte[]> record : records) {
+          apply(record);
+        }
+        for (TopicPartition p : partitions) {
+          positions.get(p.partition()).set(consumer.position(p));
+        }
+        synchronized (positionMonitor) {
+          positionMonitor.notifyAll();
+        }
+        checkCaughtUp(endAtStart);
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      LOG.error("view of {} stopped", topic.name(), e);
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  private void checkCaughtUp(Map<TopicPartition, Long> endAtStart) {
+    if (caughtUp.getCount() == 0) {
+      return;
+    }
+    endAtStart.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+    if (endAtStart.isEmpty()) {
+      caughtUp.countDown();
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
+    if (record.key() == null) {
+      corruptRecords.incrementAndGet();
+      LOG.warn("{}: record without key at {}-{}, skipped", topic.name(), record.partition(), record.offset());
+      return;
+    }
+    V value;
+    try {
+      value = record.value() == null ? null : topic.valueSerde().decode(record.value());
+    } catch (SerializationException e) {
+      corruptRecords.incrementAndGet();
+      LOG.warn("{}: undecodable record at {}-{}, skipped: {}", topic.name(), record.partition(), record.offset(), e.getMessage());
+      return;
+    }
+    if (value == null) {
+      latest.remove(record.key());
+    } else {
+      latest.put(record.key(), value);
+    }
+    for (BiConsumer<String, V> listener : listeners) {
+      try {
+        listener.accept(record.key(), value);
+      } catch (RuntimeException e) {
+        LOG.error("{}: listener failed on key {}", topic.name(), record.key(), e);
+      }
+    }
+  }
+
+  /** Latest value of every key; a live, thread-safe map. */
+  public Map<String, V> snapshot() {
+    return java.util.Collections.unmodifiableMap(latest);
+  }
+
+  public V get(String key) {
+    return latest.get(key);
+  }
+
+  /** Blocks until everything on the topic at start-up was read; false on timeout. */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public boolean isCaughtUp() {
+    return caughtUp.getCount() == 0;
+  }
+
+  /** Blocks until the view has applied the record at {@code offset} of {@code partition}; false on timeout. */
+  public boolean awaitPosition(int partition, long offset, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (positionMonitor) {
+      while (true) {
+        AtomicLong position = positions.get(partition);
+        if (position != null && position.get() > offset) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        positionMonitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+    }
+  }
+
+  public long corruptRecords() {
+    return corruptRecords.get();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

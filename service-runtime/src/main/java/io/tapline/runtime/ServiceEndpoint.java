@@ -1,0 +1,73 @@
+package io.tapline.runtime;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP endpoint every data-plane service exposes: {@code GET /health} (200 UP or 503 DOWN
+ * with the failing checks) and {@code GET /metrics} (Prometheus text; {@code /prometheus} too, the
+ * path the Micronaut services use).
+ */
+public final class ServiceEndpoint implements AutoCloseable {
+
+  private final HttpServer server;
+
+  private ServiceEndpoint(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Starts listening on {@code port} (0 picks a free one); blocks until bound. */
+  public static ServiceEndpoint start(Vertx vertx, String host, int port, String serviceName,
+      PrometheusMeterRegistry registry, Map<String, HealthCheck> checks) {
+    HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+      String path = request.path();
+      if ("/health".equals(path) || "/health/readiness".equals(path) || "/health/liveness".equals(path)) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        boolean up = true;
+        for (var check : checks.entrySet()) {
+          String problem;
+          try {
+            problem = check.getValue().problem();
+          } catch (RuntimeException e) {
+            problem = e.toString();
+          }
+          details.put(check.getKey(), problem == null ? "UP" : problem);
+          up &= problem == null;
+        }
+        JsonObject body = new JsonObject().put("service", serviceName).put("status", up ? "UP" : "DOWN")
+            .put("details", new JsonObject(details));
+        request.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
+            .end(body.encode());
+      } else if ("/metrics".equals(path) || "/prometheus".equals(path)) {
+        request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(registry.scrape());
+      } else {
+        request.response().setStatusCode(404).end();
+      }
+    });
+    try {
+      server.listen(port, host).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    return new ServiceEndpoint(server);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot close the service endpoint", e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.tapline.runtime;
+
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One configuration setting, declared once: its property name, the environment variable that
+ * overrides it, its type (a parser), its default, a validation rule and one line of docs.
+ *
+ * @param name         property name, dotted lowercase (tapline.kafka.bootstrap-servers)
+ * @param defaultValue default as text (parsed like any other value); null means required
+ * @param parser       text to typed value; throws IllegalArgumentException on bad text
+ * @param rule         accepted values; {@code ruleText} says what they are
+ */
+public record Setting<T>(
+    String name, String defaultValue, Function<String, T> parser, Predicate<T> rule, String ruleText, String doc) {
+
+  public Setting {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(parser, "parser");
+    Objects.requireNonNull(rule, "rule");
+  }
+
+  /** The environment variable that overrides the setting: TAPLINE_KAFKA_BOOTSTRAP_SERVERS. */
+  public String envVar() {
+    return name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  public static Setting<String> string(String name, String defaultValue, String doc) {
+    return new Setting<>(name, defaultValue, s -> s, s -> !s.isBlank(), "not blank", doc);
+  }
+
+  public static Setting<Integer> integer(String name, int defaultValue, int min, int max, String doc) {
+    return new Setting<>(name, Integer.toString(defaultValue), Integer::parseInt,
+        v -> v >= min && v <= max, "an integer from " + min + " to " + max, doc);
+  }
+
+  public static Setting<Long> longValue(String name, long defaultValue, long min, long max, String doc) {
+    return new Setting<>(name, Long.toString(defaultValue), Long::parseLong,
+        v -> v >= min && v <= max, "an integer from " + min + " to " + max, doc);
+  }
+
+  public static Setting<Boolean> bool(String name, boolean defaultValue, String doc) {
+    return new Setting<>(name, Boolean.toString(defaultValue), s -> switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("expected true or false");
+    }, v -> true, "true or false", doc);
+  }
+}
