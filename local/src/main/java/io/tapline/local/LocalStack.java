@@ -1,0 +1,215 @@
+package io.tapline.local;
+
+import io.tapline.kafka.embedded.EmbeddedKafkaBroker;
+import io.tapline.runtime.SettingsSource;
+import io.tapline.schemas.Topics;
+import io.tapline.schemas.kafka.TopicProvisioner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local launcher: a real single-node KRaft broker and the five Tapline services, each in its
+ * own JVM, on one machine. It is the only place in Tapline that starts a broker. Ctrl-C stops the
+ * services in reverse order, then the broker; the data folder stays for the next start.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
+
+  /** Default access key pair of the local stack (the gateway's built-in default). */
+  public static final String ACCESS_KEY_ID = "AKIATAPLINELOCAL0001";
+  public static final String SECRET_ACCESS_KEY = "tapline-local-secret-key-0001";
+  public static final String ACCOUNT_ID = "123456789012";
+
+  private final LocalStackConfig config;
+  private final EmbeddedKafkaBroker broker;
+  private final Map<String, ServiceProcess> services;
+
+  private LocalStack(LocalStackConfig config, EmbeddedKafkaBroker broker, Map<String, ServiceProcess> services) {
+    this.config = config;
+    this.broker = broker;
+    this.services = services;
+  }
+
+  public static void main(String[] args) throws Exception {
+    LocalStackConfig config = LocalStackConfig.from(SettingsSource.fromEnvironment());
+    LocalStack stack = start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nStopping Tapline...");
+      stack.close();
+      stopped.countDown();
+    }, "local-stack-shutdown"));
+    System.out.println(stack.banner());
+    stopped.await();
+  }
+
+  /** Starts the broker and the five services and waits until every one reports healthy. */
+  public static LocalStack start(LocalStackConfig config) {
+    Path dataDir = config.dataDir().toAbsolutePath();
+    LOG.info("starting the local stack in {}", dataDir);
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), config.kafkaPort());
+    Map<String, ServiceProcess> services = Collections.synchronizedMap(new LinkedHashMap<>());
+    LocalStack stack = new LocalStack(config, broker, services);
+    try {
+      TopicProvisioner.ensure(broker.bootstrapServers(), Topics.all(), 60_000);
+      String captureInterfaces = config.captureInterfaces().isBlank()
+          ? SampleTraffic.defaultCaptureInterfaces(dataDir)
+          : config.captureInterfaces();
+      Path logs = dataDir.resolve("logs");
+      Map<String, String> common = new HashMap<>(config.extraEnvironment());
+      common.put("TAPLINE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+
+      int controlPort = portOrFree(config.controlPort());
+      int gatewayPort = portOrFree(config.gatewayPort());
+      int targetPort = portOrFree(config.targetPort());
+      int filterPort = portOrFree(config.filterPort());
+      int capturePort = portOrFree(config.capturePort());
+      // Start order follows the data flow backwards: whoever consumes is up before whoever produces.
+      List<ServiceProcess> started = new ArrayList<>();
+      started.add(launch(services, "control-service", "io.tapline.control.ControlApplication", controlPort, "384m",
+          with(common, "MICRONAUT_SERVER_PORT", controlPort, "TAPLINE_CONTROL_VXLAN_PORT", config.vxlanPort()), logs));
+      started.add(launch(services, "api-gateway", "io.tapline.gateway.GatewayApplication", gatewayPort, "384m",
+          with(common, "MICRONAUT_SERVER_PORT", gatewayPort), logs));
+      started.add(launch(services, "target-service", "io.tapline.target.TargetMain", targetPort, "384m",
+          with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort), logs));
+      started.add(launch(services, "filter-service", "io.tapline.filter.FilterMain", filterPort, "512m",
+          with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort), logs));
+      Map<String, String> captureEnv = with(common, "TAPLINE_CAPTURE_HTTP_PORT", capturePort);
+      captureEnv.put("TAPLINE_CAPTURE_INTERFACES", captureInterfaces);
+      started.add(launch(services, "capture-service", "io.tapline.capture.CaptureMain", capturePort, "384m",
+          captureEnv, logs));
+      for (ServiceProcess service : started) {
+        service.awaitHealthy(HEALTH_TIMEOUT);
+        LOG.info("{} healthy on port {} (pid {})", service.name(), service.httpPort(), service.pid());
+      }
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private static ServiceProcess launch(Map<String, ServiceProcess> services, String name, String mainClass, int port,
+      String heap, Map<String, String> env, Path logs) {
+    ServiceProcess process = ServiceProcess.start(name, mainClass, port, heap, env, logs);
+    services.put(name, process);
+    return process;
+  }
+
+  private static Map<String, String> with(Map<String, String> base, Object... keyValues) {
+    Map<String, String> env = new HashMap<>(base);
+    for (int i = 0; i < keyValues.length; i += 2) {
+      env.put((String) keyValues[i], String.valueOf(keyValues[i + 1]));
+    }
+    return env;
+  }
+
+  private static int portOrFree(int port) {
+    if (port != 0) {
+      return port;
+    }
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port", e);
+    }
+  }
+
+  public String apiEndpoint() {
+    return "http://127.0.0.1:" + services.get("api-gateway").httpPort();
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public EmbeddedKafkaBroker broker() {
+    return broker;
+  }
+
+  public LocalStackConfig config() {
+    return config;
+  }
+
+  /** Health and metrics base URL of a service, by module name (api-gateway, filter-service...). */
+  public String serviceUrl(String service) {
+    ServiceProcess process = services.get(service);
+    if (process == null) {
+      throw new IllegalArgumentException("no service " + service + "; known: " + services.keySet());
+    }
+    return "http://127.0.0.1:" + process.httpPort();
+  }
+
+  /** Process ids of the broker-less services, for memory measurements. */
+  public Map<String, Long> servicePids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    services.forEach((name, process) -> pids.put(name, process.pid()));
+    return pids;
+  }
+
+  /** Stops one service with SIGKILL, as a crash would. */
+  public void kill(String service) {
+    services.get(service).kill();
+  }
+
+  /** Last lines of a service's log, for test failure messages. */
+  public String logTail(String service) {
+    return services.get(service).tail();
+  }
+
+  String banner() {
+    StringBuilder out = new StringBuilder();
+    out.append("\nTapline is running.\n\n");
+    out.append("  EC2 API endpoint   ").append(apiEndpoint()).append('\n');
+    out.append("  Access key         ").append(ACCESS_KEY_ID).append('\n');
+    out.append("  Secret key         ").append(SECRET_ACCESS_KEY).append('\n');
+    out.append("  Account            ").append(ACCOUNT_ID).append('\n');
+    out.append("  Kafka              ").append(bootstrapServers()).append('\n');
+    out.append("  Mirrored packets   VXLAN to UDP port ").append(config.vxlanPort()).append(" of each target\n\n");
+    out.append("  Health and metrics (GET /health, GET /prometheus):\n");
+    services.forEach((name, process) ->
+        out.append(String.format("    %-16s http://127.0.0.1:%d%n", name, process.httpPort())));
+    out.append("\n  Logs and data      ").append(config.dataDir().toAbsolutePath()).append('\n');
+    out.append("\nTry:  export AWS_ACCESS_KEY_ID=").append(ACCESS_KEY_ID)
+        .append(" AWS_SECRET_ACCESS_KEY=").append(SECRET_ACCESS_KEY).append(" AWS_DEFAULT_REGION=us-east-1\n");
+    out.append("      /usr/bin/aws ec2 describe-network-interfaces --endpoint-url ").append(apiEndpoint()).append('\n');
+    out.append("\nCtrl-C stops everything.\n");
+    return out.toString();
+  }
+
+  /** Stops the services in reverse start order, then the broker; logs and continues on failures. */
+  @Override
+  public void close() {
+    List<ServiceProcess> reverse;
+    synchronized (services) {
+      reverse = new ArrayList<>(services.values());
+    }
+    Collections.reverse(reverse);
+    for (ServiceProcess service : reverse) {
+      try {
+        service.stop(Duration.ofSeconds(15));
+      } catch (RuntimeException e) {
+        LOG.warn("stopping {} failed", service.name(), e);
+      }
+    }
+    try {
+      broker.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("stopping the broker failed", e);
+    }
+  }
+}
