@@ -1,0 +1,90 @@
+package io.tapline.gateway;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.tapline.gateway.api.Ec2ApiService;
+import io.tapline.gateway.auth.AccessKey;
+import io.tapline.gateway.auth.AccessKeyStore;
+import io.tapline.gateway.auth.SigV4Verifier;
+import io.tapline.gateway.domain.QueryParser;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's composition root: reads the typed configuration, logs it (never a secret), builds
+ * the Kafka clients, the signature verifier and the API service.
+ */
+@Factory
+public class GatewayFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayFactory.class);
+
+  /** Accepted when no {@code tapline.gateway.credentials} are configured (local stack). */
+  public static final AccessKey DEFAULT_ACCESS_KEY =
+      new AccessKey("AKIATAPLINELOCAL0001", "tapline-local-secret-key-0001", "123456789012");
+
+  /** The signing name EC2 clients put into their credential scope. */
+  public static final String SIGNING_SERVICE = "ec2";
+
+  @Context
+  @Bean(preDestroy = "close")
+  GatewayKafka gatewayKafka(GatewayConfig config, KafkaConfig kafka, MeterRegistry registry) {
+    config.validate();
+    LOG.info("api-gateway configuration: tapline.kafka.bootstrap-servers={}, {}", kafka.getBootstrapServers(), config);
+    GatewayKafka clients = GatewayKafka.start(kafka.getBootstrapServers(), config.getCommandTimeout(),
+        config.getStartupTimeout());
+    Gauge.builder(GatewayMetrics.PENDING_COMMANDS, clients.commandBus(), b -> b.pendingCalls())
+        .description("mutating calls waiting for their command result").register(registry);
+    Gauge.builder(GatewayMetrics.VIEW_RESOURCES, clients.resourceView(), v -> v.size())
+        .description("resources in the gateway's view, all accounts").register(registry);
+    Gauge.builder(GatewayMetrics.CORRUPT_RECORDS, clients,
+            c -> c.resourceView().corruptRecords() + c.commandBus().corruptResults())
+        .description("undecodable records skipped").register(registry);
+    return clients;
+  }
+
+  @Singleton
+  AccessKeyStore accessKeys(List<CredentialsConfig> configured) {
+    List<AccessKey> keys = new ArrayList<>();
+    for (CredentialsConfig c : configured) {
+      AccessKey key;
+      try {
+        key = new AccessKey(c.getAccessKeyId(), c.getSecretKey(), c.getAccountId());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("tapline.gateway.credentials[" + c.getIndex()
+            + "] needs access-key-id, secret-key and account-id: " + e.getMessage(), e);
+      }
+      keys.add(key);
+    }
+    if (keys.isEmpty()) {
+      keys.add(DEFAULT_ACCESS_KEY);
+      LOG.info("no tapline.gateway.credentials configured: accepting the local default key {}", DEFAULT_ACCESS_KEY);
+    } else {
+      LOG.info("accepting access keys {}", keys);
+    }
+    return new AccessKeyStore(keys);
+  }
+
+  @Singleton
+  SigV4Verifier sigV4Verifier(AccessKeyStore accessKeys, GatewayConfig config) {
+    return new SigV4Verifier(accessKeys::find, SIGNING_SERVICE,
+        config.getMaxClockSkew(), Clock.systemUTC());
+  }
+
+  @Singleton
+  QueryParser queryParser(GatewayConfig config) {
+    return new QueryParser(config.getMaxParameters());
+  }
+
+  @Singleton
+  Ec2ApiService ec2ApiService(GatewayKafka kafka, GatewayConfig config) {
+    return new Ec2ApiService(kafka.commandBus(), kafka.resourceView(), config.getCommandTimeout(), Clock.systemUTC());
+  }
+}

@@ -1,0 +1,32 @@
+package io.tapline.gateway;
+
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/** Real AWS SDK EC2 clients pointed at a local endpoint, without retries (tests see every answer). */
+public final class Ec2Clients {
+
+  public static final String ACCESS_KEY = "AKIATAPLINELOCAL0001";
+  public static final String SECRET_KEY = "tapline-local-secret-key-0001";
+
+  private Ec2Clients() {}
+
+  public static Ec2Client client(URI endpoint) {
+    return client(endpoint, ACCESS_KEY, SECRET_KEY);
+  }
+
+  public static Ec2Client client(URI endpoint, String accessKey, String secretKey) {
+    return Ec2Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.EU_CENTRAL_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+  }
+}
