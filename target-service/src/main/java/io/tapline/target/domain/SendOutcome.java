@@ -1,0 +1,24 @@
+package io.tapline.target.domain;
+
+/** What became of one datagram handed to the network. */
+public enum SendOutcome {
+  /** Handed to the operating system's socket. */
+  SENT("sent"),
+  /** An earlier datagram to the endpoint drew an ICMP port (or host) unreachable. */
+  UNREACHABLE("unreachable"),
+  /** The endpoint's address is neither an IP literal nor a resolvable name. */
+  UNRESOLVABLE_ADDRESS("unresolvable-address"),
+  /** Any other error of the socket (no route, buffer exhausted, socket cannot be bound). */
+  NETWORK_ERROR("network-error");
+
+  private final String tag;
+
+  SendOutcome(String tag) {
+    this.tag = tag;
+  }
+
+  /** The value of the metric tag {@code reason}. */
+  public String tag() {
+    return tag;
+  }
+}

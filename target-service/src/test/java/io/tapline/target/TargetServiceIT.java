@@ -1,0 +1,185 @@
+package io.tapline.target;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tapline.packet.FlowHash;
+import io.tapline.packet.FrameBuilder;
+import io.tapline.packet.vxlan.Vxlan;
+import io.tapline.schemas.Topics;
+import io.tapline.schemas.avro.CapturedPacket;
+import io.tapline.schemas.avro.MirroredPacketBatch;
+import io.tapline.schemas.avro.TargetDeliveryConfig;
+import io.tapline.schemas.avro.TargetEndpoint;
+import io.tapline.schemas.avro.TargetType;
+import io.tapline.schemas.avro.TrafficDirection;
+import io.tapline.testing.KafkaFixture;
+import io.tapline.testing.VxlanReceiver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The target service against a real broker: records in, VXLAN datagrams out, offsets committed after. */
+class TargetServiceIT {
+
+  private final String bootstrap = KafkaFixture.shared().bootstrapServers();
+  private final String groupId = "tapline-target-it-" + UUID.randomUUID();
+  private VxlanReceiver receiver;
+  private KafkaProducer<String, byte[]> producer;
+
+  @BeforeEach
+  void setUp() {
+    receiver = VxlanReceiver.start(0);
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    producer.close();
+    receiver.close();
+  }
+
+  private TargetMain.Running startService() {
+    TargetMain.Running service = TargetMain.start(Map.of(
+        "tapline.kafka.bootstrap-servers", bootstrap,
+        "tapline.target.http-host", "127.0.0.1",
+        "tapline.target.http-port", "0",
+        "tapline.target.group-id", groupId,
+        "tapline.target.commit-interval-ms", "0"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> service.problem() == null);
+    return service;
+  }
+
+  private void writeTarget(String targetId, int port) throws Exception {
+    TargetDeliveryConfig config = TargetDeliveryConfig.newBuilder()
+        .setTrafficMirrorTargetId(targetId)
+        .setAccountId("123456789012")
+        .setType(TargetType.NETWORK_INTERFACE)
+        .setEndpoints(List.of(new TargetEndpoint("127.0.0.1", port)))
+        .setUpdatedAtMillis(System.currentTimeMillis())
+        .build();
+    producer.send(new ProducerRecord<>(Topics.TARGET_CONFIG.name(), targetId,
+        Topics.TARGET_CONFIG.valueSerde().encode(config))).get();
+  }
+
+  private RecordMetadata writeBatch(String targetId, int vni, List<byte[]> frames, int partition) throws Exception {
+    List<CapturedPacket> packets = new ArrayList<>();
+    for (byte[] frame : frames) {
+      packets.add(CapturedPacket.newBuilder()
+          .setTimestampMicros(System.currentTimeMillis() * 1000)
+          .setDirection(TrafficDirection.INGRESS)
+          .setOriginalLength(frame.length)
+          .setFlowHash(FlowHash.symmetric(frame, 0, frame.length))
+          .setData(ByteBuffer.wrap(frame))
+          .build());
+    }
+    MirroredPacketBatch batch = MirroredPacketBatch.newBuilder()
+        .setNetworkInterfaceId("eni-0123456789abcdef0")
+        .setTrafficMirrorSessionId("tms-it")
+        .setTrafficMirrorTargetId(targetId)
+        .setVirtualNetworkId(vni)
+        .setCapturedBatchProducedAtMicros(System.currentTimeMillis() * 1000)
+        .setPackets(packets)
+        .build();
+    return producer.send(new ProducerRecord<>(Topics.PACKETS_MIRRORED.name(), partition, "eni-0123456789abcdef0",
+        Topics.PACKETS_MIRRORED.valueSerde().encode(batch))).get();
+  }
+
+  @Test
+  void mirroredBatchesArriveAsVxlanDatagramsAndTheirOffsetsAreCommittedAfterwards() throws Exception {
+    // Given a running service and a target whose endpoint is the local receiver
+    String targetId = "tmt-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+    writeTarget(targetId, receiver.port());
+    try (TargetMain.Running service = startService()) {
+      List<byte[]> frames = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        frames.add(FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").udp(5000 + i % 3, 53).payloadSize(i * 10).build());
+      }
+
+      // When a garbage record and then a batch are written to one partition
+      producer.send(new ProducerRecord<>(Topics.PACKETS_MIRRORED.name(), 2, "eni-x", new byte[] {1, 2, 3})).get();
+      RecordMetadata last = writeBatch(targetId, 0x800080, frames, 2);
+
+      // Then every frame arrives, in order, with the session's VNI
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() >= frames.size());
+      List<VxlanReceiver.Received> received = receiver.received();
+      assertEquals(frames.size(), received.size());
+      for (int i = 0; i < frames.size(); i++) {
+        assertEquals(0x800080, received.get(i).packet().vni());
+        assertArrayEquals(frames.get(i), received.get(i).packet().innerFrame(), "frame " + i);
+        int flowHash = FlowHash.symmetric(frames.get(i), 0, frames.get(i).length);
+        assertEquals(Vxlan.sourcePort(flowHash, 256), received.get(i).sourcePort());
+      }
+      // the corrupt record was counted and skipped
+      assertEquals(1.0, service.registry().get(TargetMetrics.BATCHES_CORRUPT).counter().count());
+      assertEquals(20.0, service.registry().get(TargetMetrics.PACKETS_SENT).tag("target", targetId).counter().count());
+
+      // and the batch's offset is committed once it was sent
+      TopicPartition partition = new TopicPartition(Topics.PACKETS_MIRRORED.name(), 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> committed(partition) == last.offset() + 1);
+
+      // and the endpoint reports UP with the metrics
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + service.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode(), health.body());
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertTrue(metrics.body().contains("tapline_target_packets_sent_total"), metrics.body());
+    }
+  }
+
+  @Test
+  void batchesForAnUnknownTargetAreDroppedWithAReasonAndDoNotBlockOthers() throws Exception {
+    String knownId = "tmt-known-" + UUID.randomUUID();
+    writeTarget(knownId, receiver.port());
+    try (TargetMain.Running service = startService()) {
+      byte[] frame = FrameBuilder.ipv4("10.0.0.3", "10.0.0.4").tcp(1234, 80).build();
+
+      writeBatch("tmt-nobody-" + UUID.randomUUID(), 7, List.of(frame, frame), 1);
+      writeBatch(knownId, 7, List.of(frame), 1);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
+      assertEquals(7, receiver.received().getFirst().packet().vni());
+      assertEquals(2.0, service.registry().get(TargetMetrics.PACKETS_DROPPED)
+          .tag("reason", "unknown-target").counter().count());
+    }
+  }
+
+  private long committed(TopicPartition partition) throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+      OffsetAndMetadata offset = offsets.get(partition);
+      return offset == null ? -1 : offset.offset();
+    }
+  }
+}
