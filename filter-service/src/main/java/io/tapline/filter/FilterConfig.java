@@ -1,0 +1,110 @@
+package io.tapline.filter;
+
+import io.tapline.runtime.KafkaSettings;
+import io.tapline.runtime.Setting;
+import io.tapline.runtime.SettingsSource;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The filter service's configuration, every setting declared once (name, environment variable,
+ * default, rule, doc). The README's table lists the same settings; FilterConfigTest checks it.
+ */
+public record FilterConfig(
+    KafkaSettings kafka,
+    String httpHost,
+    int httpPort,
+    String groupId,
+    String instanceId,
+    String transactionalIdPrefix,
+    Duration configWait,
+    List<String> amazonDnsResolvers,
+    boolean providerCompatibleExclusions,
+    int maxPollRecords,
+    int transactionTimeoutMillis) {
+
+  public static final Setting<String> HTTP_HOST = Setting.string(
+      "tapline.filter.http-host", "0.0.0.0", "address the health and metrics endpoint binds to");
+  public static final Setting<Integer> HTTP_PORT = Setting.integer(
+      "tapline.filter.http-port", 8783, 0, 65535, "port of the health and metrics endpoint (0 picks a free one)");
+  public static final Setting<String> GROUP_ID = Setting.string(
+      "tapline.filter.group-id", "tapline-filter", "consumer group of the filter instances (they share the partitions)");
+  public static final Setting<String> INSTANCE_ID = new Setting<>(
+      "tapline.filter.instance-id", defaultInstanceId(), s -> s, s -> s.matches("[A-Za-z0-9._-]{1,100}"),
+      "1-100 letters, digits, '.', '_' or '-'",
+      "stable id of this instance, part of its transactional id; unique per running instance (default: host name)");
+  public static final Setting<String> TRANSACTIONAL_ID_PREFIX = Setting.string(
+      "tapline.filter.transactional-id-prefix", "tapline-filter-",
+      "transactional.id = prefix + instance id; a restart with the same id aborts the previous instance's open transaction");
+  public static final Setting<Integer> CONFIG_WAIT_MS = Setting.integer(
+      "tapline.filter.config-wait-ms", 2000, 0, 60_000,
+      "longest wait for the mirror configuration a captured batch was captured under");
+  public static final Setting<List<String>> AMAZON_DNS_RESOLVERS = new Setting<>(
+      "tapline.filter.amazon-dns-resolvers", "", FilterConfig::addresses, list -> true,
+      "comma-separated IPv4/IPv6 addresses",
+      "resolvers the amazon-dns network service stands for: DNS to/from them is mirrored only by filters listing amazon-dns");
+  public static final Setting<Boolean> PROVIDER_EXCLUSIONS = Setting.bool(
+      "tapline.filter.provider-compatible-exclusions", false,
+      "never mirror what the provider never mirrors: DHCP, NTP, instance metadata addresses (non-IP frames never match anyway)");
+  public static final Setting<Integer> MAX_POLL_RECORDS = Setting.integer(
+      "tapline.filter.max-poll-records", 200, 1, 10_000, "captured batches per poll, that is per transaction");
+  public static final Setting<Integer> TRANSACTION_TIMEOUT_MS = Setting.integer(
+      "tapline.filter.transaction-timeout-ms", 60_000, 1_000, 900_000,
+      "producer transaction.timeout.ms: how long an instance that died mid-transaction can hold back readers");
+
+  public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, HTTP_HOST, HTTP_PORT,
+      GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, CONFIG_WAIT_MS, AMAZON_DNS_RESOLVERS, PROVIDER_EXCLUSIONS,
+      MAX_POLL_RECORDS, TRANSACTION_TIMEOUT_MS);
+
+  /** Reads and validates every setting; throws one exception listing every problem. */
+  public static FilterConfig from(SettingsSource source) {
+    KafkaSettings kafka = KafkaSettings.from(source);
+    String httpHost = source.get(HTTP_HOST);
+    Integer httpPort = source.get(HTTP_PORT);
+    String groupId = source.get(GROUP_ID);
+    String instanceId = source.get(INSTANCE_ID);
+    String prefix = source.get(TRANSACTIONAL_ID_PREFIX);
+    Integer configWait = source.get(CONFIG_WAIT_MS);
+    List<String> resolvers = source.get(AMAZON_DNS_RESOLVERS);
+    Boolean exclusions = source.get(PROVIDER_EXCLUSIONS);
+    Integer maxPollRecords = source.get(MAX_POLL_RECORDS);
+    Integer transactionTimeout = source.get(TRANSACTION_TIMEOUT_MS);
+    source.validate();
+    return new FilterConfig(kafka, httpHost, httpPort, groupId, instanceId, prefix, Duration.ofMillis(configWait),
+        resolvers, exclusions, maxPollRecords, transactionTimeout);
+  }
+
+  public String transactionalId() {
+    return transactionalIdPrefix + instanceId;
+  }
+
+  private static List<String> addresses(String text) {
+    List<String> addresses = Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    for (String address : addresses) {
+      if (!address.matches("[0-9a-fA-F:.]+")) {
+        throw new IllegalArgumentException("not an IP address: " + address);
+      }
+      InetAddress.ofLiteral(address); // throws IllegalArgumentException when it is not a literal
+    }
+    return addresses;
+  }
+
+  static String defaultInstanceId() {
+    String name = null;
+    try {
+      name = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException | RuntimeException e) {
+      // no resolvable host name: fall back to the environment
+    }
+    if (name == null || name.isBlank()) {
+      name = System.getenv("HOSTNAME");
+    }
+    if (name == null || name.isBlank()) {
+      return "filter-1";
+    }
+    String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "-");
+    return cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
+  }
+}

@@ -1,0 +1,206 @@
+package io.tapline.filter;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tapline.filter.domain.CompiledInterfaceConfig;
+import io.tapline.filter.domain.FilterPolicy;
+import io.tapline.filter.domain.InterfaceConfigRegistry;
+import io.tapline.filter.kafka.CapturedBatchProcessor;
+import io.tapline.filter.kafka.FilterPipeline;
+import io.tapline.filter.kafka.MirrorConfigTranslator;
+import io.tapline.runtime.HealthCheck;
+import io.tapline.runtime.ServiceEndpoint;
+import io.tapline.runtime.SettingsSource;
+import io.tapline.schemas.Topics;
+import io.tapline.schemas.avro.InterfaceMirrorConfig;
+import io.tapline.schemas.kafka.CompactedTopicView;
+import io.tapline.schemas.kafka.TopicProvisioner;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The filter service's composition root: reads the typed configuration, logs it, builds the
+ * clients, the configuration view and the pipeline, and starts them. Nothing else constructs
+ * clients or threads.
+ */
+public final class FilterMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FilterMain.class);
+  private static final long PROVISION_TIMEOUT_MS = 60_000;
+
+  private FilterMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    RunningFilter filter = start(Map.of());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      filter.close();
+      stopped.countDown();
+    }, "filter-shutdown"));
+    stopped.await();
+  }
+
+  /**
+   * Starts a filter service in this JVM. Settings: {@code overrides} (by setting name, e.g.
+   * "tapline.filter.http-port") over environment variables over system properties over defaults.
+   *
+   * @throws IllegalArgumentException listing every invalid setting
+   */
+  public static RunningFilter start(Map<String, String> overrides) {
+    SettingsSource source = new SettingsSource(overrides, System.getenv());
+    FilterConfig config = FilterConfig.from(source);
+    LOG.info("filter-service configuration: {}", new java.util.TreeMap<>(source.resolved()));
+    return start(config);
+  }
+
+  static RunningFilter start(FilterConfig config) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      String bootstrap = config.kafka().bootstrapServers();
+      TopicProvisioner.ensure(bootstrap,
+          List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED, Topics.PACKETS_MIRRORED), PROVISION_TIMEOUT_MS);
+
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      started.add(meters::close);
+      FilterMetrics metrics = new FilterMetrics(meters);
+      InterfaceConfigRegistry configs = new InterfaceConfigRegistry(
+          new FilterPolicy(config.amazonDnsResolvers(), config.providerCompatibleExclusions()));
+
+      CompactedTopicView<InterfaceMirrorConfig> view = new CompactedTopicView<>(bootstrap, Topics.MIRROR_CONFIG,
+          List.of((interfaceId, value) -> applyConfig(configs, metrics, interfaceId, value)));
+      metrics.bind(configs, v -> ((CompactedTopicView<?>) v).corruptRecords(), view);
+
+      KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
+          new StringDeserializer(), new ByteArrayDeserializer());
+      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config),
+          new StringSerializer(), new ByteArraySerializer());
+      CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait());
+      FilterPipeline pipeline = new FilterPipeline(consumer, producer, processor, metrics, view);
+
+      Vertx vertx = Vertx.vertx();
+      started.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+      Map<String, HealthCheck> checks = new LinkedHashMap<>();
+      checks.put("mirror-config", () -> view.isCaughtUp() ? null : "mirror configuration not read yet");
+      checks.put("pipeline", pipeline::problem);
+      ServiceEndpoint endpoint = ServiceEndpoint.start(vertx, config.httpHost(), config.httpPort(), "filter-service",
+          meters, checks);
+      started.add(endpoint);
+
+      view.start();
+      started.add(view);
+      Thread pipelineThread = Thread.ofPlatform().name("filter-pipeline").start(pipeline);
+      started.add(() -> {
+        pipeline.stop();
+        pipelineThread.join(30_000);
+      });
+      LOG.info("filter-service started: health and metrics on port {}, transactional id {}", endpoint.port(),
+          config.transactionalId());
+      return new RunningFilter(endpoint.port(), meters, configs, started);
+    } catch (RuntimeException e) {
+      RunningFilter.closeInReverse(started);
+      throw e;
+    }
+  }
+
+  private static void applyConfig(InterfaceConfigRegistry configs, FilterMetrics metrics, String interfaceId,
+      InterfaceMirrorConfig value) {
+    CompiledInterfaceConfig compiled = configs.apply(interfaceId,
+        value == null ? null : MirrorConfigTranslator.toDomain(value));
+    if (compiled == null) {
+      LOG.info("interface {}: no session, nothing mirrored", interfaceId);
+      return;
+    }
+    if (!compiled.problems().isEmpty()) {
+      metrics.rulesIgnored(compiled.problems().size());
+      compiled.problems().forEach(p -> LOG.warn("interface {}: {}", interfaceId, p));
+    }
+    LOG.info("interface {}: {} session(s), version {}", interfaceId, compiled.sessionCount(), compiled.version());
+  }
+
+  private static Properties consumerProperties(FilterConfig config) {
+    Properties props = config.kafka().clientProperties("tapline-filter-" + config.instanceId());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    return props;
+  }
+
+  private static Properties producerProperties(FilterConfig config) {
+    Properties props = config.kafka().clientProperties("tapline-filter-" + config.instanceId() + "-producer");
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.transactionTimeoutMillis());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    return props;
+  }
+
+  /** A running filter service; {@link #close()} stops it in reverse start order. */
+  public static final class RunningFilter implements AutoCloseable {
+
+    private final int httpPort;
+    private final PrometheusMeterRegistry meters;
+    private final InterfaceConfigRegistry configs;
+    private final List<AutoCloseable> started;
+
+    RunningFilter(int httpPort, PrometheusMeterRegistry meters, InterfaceConfigRegistry configs,
+        List<AutoCloseable> started) {
+      this.httpPort = httpPort;
+      this.meters = meters;
+      this.configs = configs;
+      this.started = started;
+    }
+
+    /** Port of the health and metrics endpoint. */
+    public int httpPort() {
+      return httpPort;
+    }
+
+    public PrometheusMeterRegistry meters() {
+      return meters;
+    }
+
+    /** The compiled configuration per interface (for tests and diagnostics). */
+    public InterfaceConfigRegistry configs() {
+      return configs;
+    }
+
+    /** Stops the pipeline (committing or aborting its transaction), the view, the endpoint, Vert.x. */
+    @Override
+    public synchronized void close() {
+      closeInReverse(started);
+      started.clear();
+    }
+
+    static void closeInReverse(List<AutoCloseable> started) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception e) {
+          LOG.warn("stopping {} failed", started.get(i), e);
+        }
+      }
+    }
+  }
+
+}

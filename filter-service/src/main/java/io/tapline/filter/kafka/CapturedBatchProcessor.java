@@ -1,0 +1,102 @@
+package io.tapline.filter.kafka;
+
+import io.tapline.filter.FilterMetrics;
+import io.tapline.filter.domain.CompiledInterfaceConfig;
+import io.tapline.filter.domain.Direction;
+import io.tapline.filter.domain.InterfaceConfigRegistry;
+import io.tapline.filter.domain.MirrorSession;
+import io.tapline.filter.domain.PacketEvaluator;
+import io.tapline.schemas.avro.CapturedPacket;
+import io.tapline.schemas.avro.CapturedPacketBatch;
+import io.tapline.schemas.avro.MirroredPacketBatch;
+import io.tapline.schemas.avro.TrafficDirection;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one captured batch into the mirrored batches of the sessions that accepted some of its
+ * packets: waits (bounded) for the configuration the batch was captured under, lets the domain
+ * decide per packet, cuts each mirrored packet to its session's packet length, and groups them
+ * by session in capture order. Not thread-safe (one per pipeline thread).
+ */
+public final class CapturedBatchProcessor {
+
+  private final InterfaceConfigRegistry configs;
+  private final PacketEvaluator evaluator;
+  private final FilterMetrics metrics;
+  private final Duration configWait;
+
+  public CapturedBatchProcessor(InterfaceConfigRegistry configs, FilterMetrics metrics, Duration configWait) {
+    this.configs = configs;
+    this.evaluator = new PacketEvaluator(metrics);
+    this.metrics = metrics;
+    this.configWait = configWait;
+  }
+
+  /** The mirrored batches, one per session that mirrored at least one packet, in session order. */
+  public List<MirroredPacketBatch> process(CapturedPacketBatch batch) throws InterruptedException {
+    String interfaceId = batch.getNetworkInterfaceId();
+    InterfaceConfigRegistry.Lookup lookup =
+        configs.awaitVersion(interfaceId, batch.getMirrorConfigUpdatedAtMillis(), configWait);
+    if (lookup.timedOut()) {
+      metrics.configWaitTimedOut();
+    }
+    CompiledInterfaceConfig config = lookup.config();
+    List<List<CapturedPacket>> bySession = null;
+    for (CapturedPacket packet : batch.getPackets()) {
+      ByteBuffer data = packet.getData();
+      byte[] array;
+      int offset;
+      int length = data.remaining();
+      if (data.hasArray()) {
+        array = data.array();
+        offset = data.arrayOffset() + data.position();
+      } else {
+        array = new byte[length];
+        data.duplicate().get(array);
+        offset = 0;
+      }
+      Direction direction = packet.getDirection() == TrafficDirection.INGRESS ? Direction.INGRESS : Direction.EGRESS;
+      int verdict = evaluator.evaluate(config, array, offset, length, direction);
+      if (verdict < 0) {
+        continue;
+      }
+      if (bySession == null) {
+        bySession = new ArrayList<>(config.sessionCount());
+        for (int i = 0; i < config.sessionCount(); i++) {
+          bySession.add(null);
+        }
+      }
+      List<CapturedPacket> packets = bySession.get(verdict);
+      if (packets == null) {
+        packets = new ArrayList<>();
+        bySession.set(verdict, packets);
+      }
+      int kept = config.session(verdict).keptLength(length);
+      ByteBuffer keptData = ByteBuffer.wrap(array, offset, kept).slice();
+      packets.add(new CapturedPacket(packet.getTimestampMicros(), packet.getDirection(), packet.getOriginalLength(),
+          packet.getFlowHash(), keptData));
+    }
+    if (bySession == null) {
+      return List.of();
+    }
+    List<MirroredPacketBatch> out = new ArrayList<>();
+    for (int i = 0; i < bySession.size(); i++) {
+      List<CapturedPacket> packets = bySession.get(i);
+      if (packets != null) {
+        MirrorSession session = config.session(i);
+        out.add(MirroredPacketBatch.newBuilder()
+            .setNetworkInterfaceId(interfaceId)
+            .setTrafficMirrorSessionId(session.sessionId())
+            .setTrafficMirrorTargetId(session.targetId())
+            .setVirtualNetworkId(session.virtualNetworkId())
+            .setCapturedBatchProducedAtMicros(batch.getProducedAtMicros())
+            .setPackets(packets)
+            .build());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,228 @@
+package io.tapline.filter.kafka;
+
+import io.tapline.filter.FilterMetrics;
+import io.tapline.schemas.Topics;
+import io.tapline.schemas.kafka.CompactedTopicView;
+import io.tapline.schemas.avro.CapturedPacketBatch;
+import io.tapline.schemas.avro.MirroredPacketBatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consume-transform-produce loop, exactly once inside Kafka. Each poll: decode and evaluate
+ * every captured batch (outside the transaction, since evaluation may wait for configuration),
+ * then in one transaction send the mirrored batches, each to the same partition number as its
+ * input record, and the consumed offsets with the consumer's group metadata (KIP-447), so any
+ * number of instances can share the partitions and a zombie is fenced by the group generation.
+ *
+ * <p>Rebalances: the loop never polls with a transaction open (each poll's transaction is
+ * committed or aborted before the next poll), so a revocation never catches one half done. If
+ * the commit fails because the group moved on (or for any other abortable reason) the transaction
+ * is aborted and the consumer is rewound to the first offset of the poll, so the records are
+ * processed again by whoever owns them now. Fatal producer errors (fenced, authorization) stop
+ * the loop and turn the health check DOWN.
+ */
+public final class FilterPipeline implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FilterPipeline.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+  private final Consumer<String, byte[]> consumer;
+  private final Producer<String, byte[]> producer;
+  private final CapturedBatchProcessor processor;
+  private final FilterMetrics metrics;
+  private final CompactedTopicView<?> configView;
+  private final String capturedTopic;
+  private final String mirroredTopic;
+  private final AtomicReference<String> problem = new AtomicReference<>("not started");
+  private volatile boolean running = true;
+
+  public FilterPipeline(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
+      CapturedBatchProcessor processor, FilterMetrics metrics, CompactedTopicView<?> configView) {
+    this.consumer = consumer;
+    this.producer = producer;
+    this.processor = processor;
+    this.metrics = metrics;
+    this.configView = configView;
+    this.capturedTopic = Topics.PACKETS_CAPTURED.name();
+    this.mirroredTopic = Topics.PACKETS_MIRRORED.name();
+  }
+
+  /** Null while the loop runs normally; otherwise why not (for the health check). */
+  public String problem() {
+    return problem.get();
+  }
+
+  @Override
+  public void run() {
+    try {
+      problem.set("waiting for the mirror configuration to be read");
+      // Evaluating before the whole configuration was read would drop packets sessions want.
+      while (running && !configView.awaitCaughtUp(Duration.ofMillis(200))) {
+        LOG.debug("waiting for the mirror configuration view");
+      }
+      if (!running) {
+        return;
+      }
+      problem.set("initialising transactions");
+      producer.initTransactions();
+      int mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
+      consumer.subscribe(List.of(capturedTopic), new RebalanceLogger());
+      problem.set(null);
+      LOG.info("filtering {} into {} ({} partitions)", capturedTopic, mirroredTopic, mirroredPartitions);
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (!records.isEmpty()) {
+          processPoll(records, mirroredPartitions);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+             | UnsupportedVersionException e) {
+      problem.set("stopped: " + e);
+      LOG.error("filter pipeline stopped on a fatal producer error", e);
+    } catch (RuntimeException e) {
+      problem.set("stopped: " + e);
+      LOG.error("filter pipeline stopped", e);
+    } finally {
+      if (problem.get() == null) {
+        problem.set("stopped");
+      }
+      closeQuietly(consumer, "consumer");
+      closeQuietly(producer, "producer");
+    }
+  }
+
+  private void processPoll(ConsumerRecords<String, byte[]> records, int mirroredPartitions)
+      throws InterruptedException {
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      firstOffsets.putIfAbsent(partition, record.offset());
+      offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+      metrics.batchConsumed();
+      for (MirroredPacketBatch mirrored : transform(record)) {
+        // Same partition number as the input: a flow keeps its partition end to end.
+        int target = Math.floorMod(record.partition(), mirroredPartitions);
+        out.add(new ProducerRecord<>(mirroredTopic, target, mirrored.getNetworkInterfaceId(),
+            Topics.PACKETS_MIRRORED.valueSerde().encode(mirrored)));
+      }
+    }
+    try {
+      producer.beginTransaction();
+      for (ProducerRecord<String, byte[]> record : out) {
+        producer.send(record);
+      }
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      producer.commitTransaction();
+      metrics.batchesProduced(out.size());
+      metrics.transactionCommitted();
+    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+             | UnsupportedVersionException e) {
+      throw e;
+    } catch (KafkaException e) {
+      LOG.warn("transaction aborted, {} captured batches will be processed again: {}", records.count(), e.toString());
+      abortQuietly();
+      metrics.transactionAborted();
+      rewind(firstOffsets);
+    }
+  }
+
+  private List<MirroredPacketBatch> transform(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    CapturedPacketBatch batch;
+    try {
+      if (record.value() == null) {
+        throw new SerializationException("record without value");
+      }
+      batch = Topics.PACKETS_CAPTURED.valueSerde().decode(record.value());
+    } catch (SerializationException | AvroRuntimeException e) {
+      metrics.batchCorrupt();
+      LOG.warn("undecodable captured batch at {}-{}, skipped: {}", record.partition(), record.offset(), e.getMessage());
+      return List.of();
+    }
+    try {
+      return processor.process(batch);
+    } catch (RuntimeException e) {
+      // A batch that breaks processing must not stop the stream: count it and go on.
+      metrics.batchCorrupt();
+      LOG.warn("captured batch at {}-{} could not be processed, skipped", record.partition(), record.offset(), e);
+      return List.of();
+    }
+  }
+
+  private void abortQuietly() {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      LOG.warn("abort failed: {}", e.toString());
+    }
+  }
+
+  private void rewind(Map<TopicPartition, Long> firstOffsets) {
+    for (Map.Entry<TopicPartition, Long> entry : firstOffsets.entrySet()) {
+      if (consumer.assignment().contains(entry.getKey())) {
+        consumer.seek(entry.getKey(), entry.getValue());
+      }
+    }
+  }
+
+  /** Stops the loop; {@link #run()} returns after closing the clients. */
+  public void stop() {
+    running = false;
+    consumer.wakeup();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable, String what) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("closing the {} failed", what, e);
+    }
+  }
+
+  private static final class RebalanceLogger implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      // No transaction is open while polling: nothing to abort or commit here.
+      LOG.info("partitions revoked: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      LOG.info("partitions assigned: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.warn("partitions lost: {}", partitions);
+    }
+  }
+}
