@@ -1,0 +1,154 @@
+package io.tapline.control;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Requires;
+import io.tapline.control.domain.Limits;
+import java.time.Duration;
+
+/**
+ * Typed settings under {@code tapline.control.*}; every one has an environment override as
+ * Micronaut maps it ({@code TAPLINE_CONTROL_VXLAN_PORT} for {@code tapline.control.vxlan-port}).
+ * The README's configuration table lists them with their defaults.
+ */
+@ConfigurationProperties("tapline.control")
+@Requires(env = ControlApplication.ENVIRONMENT)
+public class ControlConfiguration {
+
+  private String transactionalId = "tapline-control";
+  private String groupId = "tapline-control";
+  private int maxPollRecords = 20;
+  private Duration startupTimeout = Duration.ofSeconds(120);
+  private int vxlanPort = 4789;
+  private String defaultZone = "local-1a";
+  private int sessionsPerInterface = 3;
+  private int rulesPerFilterDirection = 10;
+  private int sessionsPerAccount = 10_000;
+  private int targetsPerAccount = 10_000;
+  private int filtersPerAccount = 10_000;
+  private int sourcesPerTarget = 10;
+
+  public ControlSettings toSettings(String bootstrapServers) {
+    require(!transactionalId.isBlank(), "tapline.control.transactional-id must not be blank");
+    require(!groupId.isBlank(), "tapline.control.group-id must not be blank");
+    require(maxPollRecords >= 1 && maxPollRecords <= 10_000, "tapline.control.max-poll-records must be 1-10000");
+    require(vxlanPort >= 1 && vxlanPort <= 65535, "tapline.control.vxlan-port must be 1-65535");
+    require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "tapline.control.startup-timeout must be positive");
+    require(!defaultZone.isBlank(), "tapline.control.default-zone must not be blank");
+    for (int quota : new int[] {sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
+        filtersPerAccount, sourcesPerTarget}) {
+      require(quota >= 1, "tapline.control quotas must be at least 1");
+    }
+    require(bootstrapServers != null && !bootstrapServers.isBlank(), "tapline.kafka.bootstrap-servers must be set");
+    return new ControlSettings(bootstrapServers, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort,
+        new Limits(sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
+            filtersPerAccount, sourcesPerTarget, defaultZone));
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** transactional.id of the producer; one live instance per id (a new one fences the old). */
+  public String getTransactionalId() {
+    return transactionalId;
+  }
+
+  public void setTransactionalId(String transactionalId) {
+    this.transactionalId = transactionalId;
+  }
+
+  /** Consumer group of the command consumer. */
+  public String getGroupId() {
+    return groupId;
+  }
+
+  public void setGroupId(String groupId) {
+    this.groupId = groupId;
+  }
+
+  /** Commands fetched per poll (each is still its own transaction). */
+  public int getMaxPollRecords() {
+    return maxPollRecords;
+  }
+
+  public void setMaxPollRecords(int maxPollRecords) {
+    this.maxPollRecords = maxPollRecords;
+  }
+
+  /** Bound on reaching Kafka, provisioning topics and rebuilding the state at start. */
+  public Duration getStartupTimeout() {
+    return startupTimeout;
+  }
+
+  public void setStartupTimeout(Duration startupTimeout) {
+    this.startupTimeout = startupTimeout;
+  }
+
+  /** UDP port written into interface targets' endpoints. */
+  public int getVxlanPort() {
+    return vxlanPort;
+  }
+
+  public void setVxlanPort(int vxlanPort) {
+    this.vxlanPort = vxlanPort;
+  }
+
+  /** Availability zone of API-created interfaces and of registrations that name none. */
+  public String getDefaultZone() {
+    return defaultZone;
+  }
+
+  public void setDefaultZone(String defaultZone) {
+    this.defaultZone = defaultZone;
+  }
+
+  public int getSessionsPerInterface() {
+    return sessionsPerInterface;
+  }
+
+  public void setSessionsPerInterface(int sessionsPerInterface) {
+    this.sessionsPerInterface = sessionsPerInterface;
+  }
+
+  public int getRulesPerFilterDirection() {
+    return rulesPerFilterDirection;
+  }
+
+  public void setRulesPerFilterDirection(int rulesPerFilterDirection) {
+    this.rulesPerFilterDirection = rulesPerFilterDirection;
+  }
+
+  public int getSessionsPerAccount() {
+    return sessionsPerAccount;
+  }
+
+  public void setSessionsPerAccount(int sessionsPerAccount) {
+    this.sessionsPerAccount = sessionsPerAccount;
+  }
+
+  public int getTargetsPerAccount() {
+    return targetsPerAccount;
+  }
+
+  public void setTargetsPerAccount(int targetsPerAccount) {
+    this.targetsPerAccount = targetsPerAccount;
+  }
+
+  public int getFiltersPerAccount() {
+    return filtersPerAccount;
+  }
+
+  public void setFiltersPerAccount(int filtersPerAccount) {
+    this.filtersPerAccount = filtersPerAccount;
+  }
+
+  public int getSourcesPerTarget() {
+    return sourcesPerTarget;
+  }
+
+  public void setSourcesPerTarget(int sourcesPerTarget) {
+    this.sourcesPerTarget = sourcesPerTarget;
+  }
+}

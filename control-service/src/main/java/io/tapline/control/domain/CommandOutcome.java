@@ -1,0 +1,24 @@
+package io.tapline.control.domain;
+
+import java.util.List;
+
+/** What a command came to: refused with an error, or accepted with its state changes. */
+public sealed interface CommandOutcome {
+
+  record Rejected(ApiError error) implements CommandOutcome {}
+
+  /**
+   * @param changes  what to write, in order (empty for an idempotent retry or a no-op registration)
+   * @param affected the resources to report (after the change; deleted ones as they were)
+   */
+  record Accepted(List<StateChange> changes, List<ResourceRecord> affected) implements CommandOutcome {
+    public Accepted {
+      changes = List.copyOf(changes);
+      affected = List.copyOf(affected);
+    }
+  }
+
+  static CommandOutcome rejected(String code, String message) {
+    return new Rejected(new ApiError(code, message));
+  }
+}

@@ -1,0 +1,24 @@
+package io.tapline.control.domain;
+
+import java.util.Objects;
+
+/**
+ * One traffic mirror filter rule. {@code protocol}, the port ranges and {@code description} are
+ * null when not set (match everything / no text).
+ */
+public record FilterRule(String id, String filterId, TrafficDirection direction, int ruleNumber, RuleAction action,
+    Integer protocol, PortRange destinationPortRange, PortRange sourcePortRange, String destinationCidrBlock,
+    String sourceCidrBlock, String description) {
+  public FilterRule {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(filterId, "filterId");
+    Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(action, "action");
+  }
+
+  /** The same rule with other content but the same identity. */
+  FilterRule withFilterId(String newFilterId) {
+    return new FilterRule(id, newFilterId, direction, ruleNumber, action, protocol, destinationPortRange,
+        sourcePortRange, destinationCidrBlock, sourceCidrBlock, description);
+  }
+}

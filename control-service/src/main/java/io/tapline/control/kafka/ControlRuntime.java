@@ -1,0 +1,486 @@
+package io.tapline.control.kafka;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tapline.control.ControlMetrics;
+import io.tapline.control.ControlSettings;
+import io.tapline.control.domain.CommandHandler;
+import io.tapline.control.domain.CommandOutcome;
+import io.tapline.control.domain.ConfigChange;
+import io.tapline.control.domain.ControlState;
+import io.tapline.control.domain.ErrorCodes;
+import io.tapline.control.domain.MirrorProjection;
+import io.tapline.control.domain.ResourceRecord;
+import io.tapline.control.domain.StateChange;
+import io.tapline.control.domain.ApiError;
+import io.tapline.schemas.Topics;
+import io.tapline.schemas.avro.CommandResult;
+import io.tapline.schemas.avro.ResourceCommand;
+import io.tapline.schemas.avro.StateOffset;
+import io.tapline.schemas.kafka.TopicProvisioner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control service's Kafka side, on one thread: provisions the topics, fences any previous
+ * instance (initTransactions), rebuilds the state and the last published configuration from the
+ * compacted topics, then consumes commands. Each command is one transaction holding its state
+ * records, the data-plane configuration it changes, its CommandResult and its consumed offset, so a
+ * crash replays a command without doubling it.
+ *
+ * <p>The domain's state is changed in memory before the sends (the configuration is derived from
+ * the state after the change) and put back if the transaction aborts.
+ */
+public final class ControlRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControlRuntime.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+  /** Life cycle of the runtime, for health. */
+  public enum Status { STARTING, RUNNING, STOPPED, FENCED, FAILED }
+
+  private final ControlSettings settings;
+  private final CommandHandler handler;
+  private final MirrorProjection projection;
+  private final ControlState state = new ControlState();
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final Thread thread;
+  private final AtomicReference<Status> status = new AtomicReference<>(Status.STARTING);
+  private final CompletableFuture<Status> terminated = new CompletableFuture<>();
+  private final Counter corruptCommands;
+  private final Counter corruptState;
+  private final Counter retries;
+  private volatile boolean running = true;
+  private volatile String lastError;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private KafkaProducer<String, byte[]> producer;
+
+  public ControlRuntime(ControlSettings settings, CommandHandler handler, MirrorProjection projection,
+      MeterRegistry meters, Clock clock) {
+    this.settings = settings;
+    this.handler = handler;
+    this.projection = projection;
+    this.meters = meters;
+    this.clock = clock;
+    this.corruptCommands = Counter.builder(ControlMetrics.CORRUPT_RECORDS).tag(ControlMetrics.TAG_TOPIC, Topics.COMMANDS.name())
+        .description("records that could not be decoded and were skipped").register(meters);
+    this.corruptState = Counter.builder(ControlMetrics.CORRUPT_RECORDS).tag(ControlMetrics.TAG_TOPIC, "state")
+        .description("records that could not be decoded and were skipped").register(meters);
+    this.retries = Counter.builder(ControlMetrics.TRANSACTION_RETRIES)
+        .description("transactions aborted and retried").register(meters);
+    meters.gauge(ControlMetrics.RESOURCES, this, runtime -> runtime.resourceCount);
+    this.thread = Thread.ofPlatform().name("control-loop").unstarted(this::run);
+  }
+
+  private volatile int resourceCount;
+
+  public ControlRuntime start() {
+    thread.start();
+    return this;
+  }
+
+  public Status status() {
+    return status.get();
+  }
+
+  /** Why the runtime stopped or last retried, for health details. */
+  public Optional<String> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  public int resourceCount() {
+    return resourceCount;
+  }
+
+  /** Completes when the loop ended, with the final status (STOPPED, FENCED or FAILED). */
+  public CompletableFuture<Status> terminated() {
+    return terminated;
+  }
+
+  private void run() {
+    Status end = Status.STOPPED;
+    try {
+      startUp();
+      if (running) {
+        status.set(Status.RUNNING);
+        LOG.info("control loop running: {} resources, consuming {}", state.size(), Topics.COMMANDS.name());
+        loop();
+      }
+    } catch (ProducerFencedException | FencedInstanceIdException | InvalidProducerEpochException e) {
+      end = Status.FENCED;
+      lastError = "fenced by another instance with transactional.id " + settings.transactionalId();
+      LOG.error("another control-service instance took over ({}); stopping", e.toString());
+    } catch (WakeupException e) {
+      // close() asked us to stop
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      end = running ? Status.FAILED : Status.STOPPED;
+      lastError = e.toString();
+      if (running) {
+        LOG.error("control loop failed", e);
+      }
+    } finally {
+      closeClients();
+      status.set(end);
+      terminated.complete(end);
+    }
+  }
+
+  // ------------------------------------------------------------------ start-up
+
+  private void startUp() {
+    long timeoutMillis = settings.startupTimeout().toMillis();
+    TopicProvisioner.ensure(settings.bootstrapServers(), Topics.all(), timeoutMillis);
+    producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+    // Fences an older instance and ends its open transaction, so the topics hold only committed state.
+    producer.initTransactions();
+    rebuildState();
+    reconcileConfiguration();
+    consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(Topics.COMMANDS.name()));
+  }
+
+  private void rebuildState() {
+    Duration timeout = settings.startupTimeout();
+    long records = TopicReader.readAll(settings.bootstrapServers(), Topics.RESOURCES, timeout, (key, value) -> {
+      if (value == null) {
+        state.remove(key);
+        return;
+      }
+      try {
+        state.put(AvroMapping.fromAvro(value));
+      } catch (RuntimeException e) {
+        corruptState.increment();
+        LOG.warn("{}: cannot use the state of {}, skipped: {}", Topics.RESOURCES.name(), key, e.toString());
+      }
+    }, corruptState::increment);
+    Map<String, io.tapline.control.domain.InterfaceMirror> mirrors = new HashMap<>();
+    TopicReader.readAll(settings.bootstrapServers(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
+      if (value == null) {
+        mirrors.remove(key);
+      } else {
+        mirrors.put(key, AvroMapping.fromAvro(value));
+      }
+    }, corruptState::increment);
+    Map<String, io.tapline.control.domain.TargetDelivery> targets = new HashMap<>();
+    TopicReader.readAll(settings.bootstrapServers(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
+      if (value == null) {
+        targets.remove(key);
+      } else {
+        targets.put(key, AvroMapping.fromAvro(value));
+      }
+    }, corruptState::increment);
+    projection.restorePublished(mirrors.values(), targets.values());
+    resourceCount = state.size();
+    LOG.info("state rebuilt from {} records: {} resources, {} mirror configurations, {} target configurations",
+        records, state.size(), mirrors.size(), targets.size());
+  }
+
+  /** Publishes what differs between the state and the configuration topics (a changed setting, say). */
+  private void reconcileConfiguration() {
+    List<ConfigChange> plan = projection.planAll(state, clock.millis());
+    if (plan.isEmpty()) {
+      return;
+    }
+    producer.beginTransaction();
+    try {
+      sendConfiguration(plan);
+      producer.commitTransaction();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      producer.abortTransaction();
+      throw e;
+    }
+    projection.published(plan);
+    LOG.info("start-up reconciliation published {} configuration changes", plan.size());
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private void loop() throws InterruptedException {
+    long backoffMillis = 100;
+    while (running) {
+      ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+      Map<TopicPartition, Long> nextToProcess = new HashMap<>();
+      for (TopicPartition partition : records.partitions()) {
+        nextToProcess.put(partition, records.records(partition).getFirst().offset());
+      }
+      boolean failed = false;
+      outer:
+      for (TopicPartition partition : records.partitions()) {
+        for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+          if (!running) {
+            break outer;
+          }
+          try {
+            process(record);
+            nextToProcess.put(partition, record.offset() + 1);
+            backoffMillis = 100;
+          } catch (ProducerFencedException | FencedInstanceIdException | InvalidProducerEpochException
+              | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
+            throw e;
+          } catch (KafkaException | ExecutionException | TimeoutException e) {
+            lastError = e.toString();
+            LOG.warn("command at {}-{} failed, aborting and retrying: {}", partition, record.offset(), e.toString());
+            abortQuietly();
+            retries.increment();
+            failed = true;
+            break outer;
+          }
+        }
+      }
+      if (failed) {
+        // Rewind every partition of the batch to its first record that did not commit.
+        nextToProcess.forEach(consumer::seek);
+        Thread.sleep(backoffMillis);
+        backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+      }
+    }
+  }
+
+  private void abortQuietly() {
+    try {
+      producer.abortTransaction();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (KafkaException e) {
+      // An abort that fails leaves the producer unusable; the loop cannot go on.
+      throw new IllegalStateException("cannot abort the transaction: " + e, e);
+    }
+  }
+
+  /** One command, one transaction. */
+  private void process(ConsumerRecord<String, byte[]> record)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long startNanos = System.nanoTime();
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    ResourceCommand command = decode(record);
+    producer.beginTransaction();
+    if (command == null) {
+      commitOffset(partition, record.offset());
+      producer.commitTransaction();
+      return;
+    }
+    long now = clock.millis();
+    CommandOutcome outcome;
+    try {
+      outcome = handler.handle(state, command.getAction(), command.getParameters(), command.getAccountId(), now);
+    } catch (RuntimeException e) {
+      LOG.error("command {} ({}) failed inside the handler", command.getCommandId(), command.getAction(), e);
+      outcome = new CommandOutcome.Rejected(new ApiError(ErrorCodes.INTERNAL_ERROR,
+          "The control service could not process the request."));
+    }
+    List<Runnable> undo = new ArrayList<>();
+    List<ConfigChange> configuration = List.of();
+    try {
+      CommandResult result;
+      if (outcome instanceof CommandOutcome.Accepted accepted) {
+        List<StateOffset> offsets = writeState(accepted.changes(), undo);
+        configuration = projection.planFor(state, accepted.changes(), now);
+        sendConfiguration(configuration);
+        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), null,
+            accepted.affected(), offsets);
+      } else {
+        ApiError error = ((CommandOutcome.Rejected) outcome).error();
+        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), error,
+            List.of(), List.of());
+      }
+      producer.send(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), command.getCommandId(),
+          Topics.COMMAND_RESULTS.valueSerde().encode(result)));
+      commitOffset(partition, record.offset());
+      producer.commitTransaction();
+    } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
+      for (int i = undo.size() - 1; i >= 0; i--) {
+        undo.get(i).run();
+      }
+      resourceCount = state.size();
+      throw e;
+    }
+    projection.published(configuration);
+    resourceCount = state.size();
+    String outcomeTag = switch (outcome) {
+      case CommandOutcome.Accepted a -> ControlMetrics.OUTCOME_ACCEPTED;
+      case CommandOutcome.Rejected r when ErrorCodes.INTERNAL_ERROR.equals(r.error().code()) -> ControlMetrics.OUTCOME_FAILED;
+      case CommandOutcome.Rejected r -> ControlMetrics.OUTCOME_REJECTED;
+    };
+    String action = CommandHandler.ACTIONS.contains(command.getAction()) ? command.getAction() : "unknown";
+    meters.counter(ControlMetrics.COMMANDS, ControlMetrics.TAG_ACTION, action, ControlMetrics.TAG_OUTCOME, outcomeTag)
+        .increment();
+    Timer.builder(ControlMetrics.COMMAND_LATENCY).tag(ControlMetrics.TAG_ACTION, action)
+        .description("time from reading a command to committing its transaction").register(meters)
+        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("command {} {} for {}: {}", command.getCommandId(), command.getAction(), command.getAccountId(), outcomeTag);
+    }
+  }
+
+  /** The command, or null when the record cannot be one (counted, skipped). */
+  private ResourceCommand decode(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      corruptCommands.increment();
+      LOG.warn("{}: empty command at {}-{}, skipped", record.topic(), record.partition(), record.offset());
+      return null;
+    }
+    try {
+      ResourceCommand command = Topics.COMMANDS.valueSerde().decode(record.value());
+      if (command.getCommandId() == null || command.getCommandId().isBlank()) {
+        corruptCommands.increment();
+        LOG.warn("{}: command without commandId at {}-{}, skipped", record.topic(), record.partition(), record.offset());
+        return null;
+      }
+      return command;
+    } catch (SerializationException e) {
+      corruptCommands.increment();
+      LOG.warn("{}: undecodable command at {}-{}, skipped: {}", record.topic(), record.partition(), record.offset(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /** Applies the changes to the state and sends them; returns where each landed. */
+  private List<StateOffset> writeState(List<StateChange> changes, List<Runnable> undo)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    for (StateChange change : changes) {
+      String id = change.resourceId();
+      Optional<ResourceRecord> before = state.find(id);
+      state.apply(change);
+      undo.add(() -> before.ifPresentOrElse(state::put, () -> state.remove(id)));
+      byte[] value = change instanceof StateChange.Upsert
+          ? Topics.RESOURCES.valueSerde().encode(AvroMapping.toAvro(change.record()))
+          : null;
+      sends.add(producer.send(new ProducerRecord<>(Topics.RESOURCES.name(), id, value)));
+    }
+    List<StateOffset> offsets = new ArrayList<>();
+    for (Future<RecordMetadata> send : sends) {
+      RecordMetadata metadata = send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      offsets.add(new StateOffset(metadata.partition(), metadata.offset()));
+    }
+    return offsets;
+  }
+
+  private void sendConfiguration(List<ConfigChange> plan) {
+    for (ConfigChange change : plan) {
+      switch (change) {
+        case ConfigChange.MirrorPut put -> producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(),
+            put.config().networkInterfaceId(), Topics.MIRROR_CONFIG.valueSerde().encode(AvroMapping.toAvro(put.config()))));
+        case ConfigChange.MirrorDelete delete -> producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(),
+            delete.networkInterfaceId(), null));
+        case ConfigChange.TargetPut put -> producer.send(new ProducerRecord<>(Topics.TARGET_CONFIG.name(),
+            put.config().targetId(), Topics.TARGET_CONFIG.valueSerde().encode(AvroMapping.toAvro(put.config()))));
+        case ConfigChange.TargetDelete delete -> producer.send(new ProducerRecord<>(Topics.TARGET_CONFIG.name(),
+            delete.targetId(), null));
+      }
+    }
+  }
+
+  private void commitOffset(TopicPartition partition, long offset) {
+    producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
+  }
+
+  // ------------------------------------------------------------------ clients
+
+  private Properties producerProperties() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis()));
+    return props;
+  }
+
+  private Properties consumerProperties() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+    return props;
+  }
+
+  private void closeClients() {
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      try {
+        c.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.warn("closing the command consumer failed", e);
+      }
+    }
+    if (producer != null) {
+      try {
+        producer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.warn("closing the transactional producer failed", e);
+      }
+    }
+  }
+
+  /** Stops the loop (the current transaction completes or aborts) and closes the clients. */
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    if (thread.isAlive() && Thread.currentThread() != thread) {
+      try {
+        thread.join(15_000);
+        if (thread.isAlive()) {
+          LOG.warn("control loop did not stop within 15 s");
+          thread.interrupt();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
