@@ -21,6 +21,11 @@ public final class BatchDeliverer {
 
   /** How many target ids that were waited for in vain are remembered, so each is waited for once. */
   static final int UNKNOWN_TARGETS_REMEMBERED = 1024;
+  /**
+   * After a wait in vain, no other unknown target is waited for during this time: a flood of
+   * batches for deleted targets must not stall delivery (nor exceed Kafka's max.poll.interval.ms).
+   */
+  static final Duration QUIET_AFTER_VAIN_WAIT = Duration.ofSeconds(30);
 
   private final TargetDirectory directory;
   private final DatagramSender sender;
@@ -38,6 +43,7 @@ public final class BatchDeliverer {
     }
   };
   private final int[] failures = new int[SendOutcome.values().length];
+  private long lastVainWait = System.nanoTime() - QUIET_AFTER_VAIN_WAIT.toNanos();
 
   /**
    * @param mtu               MTU of the path to the targets (outer IP header included)
@@ -139,7 +145,8 @@ public final class BatchDeliverer {
 
   private DeliveryTarget resolve(String targetId) {
     DeliveryTarget target = directory.find(targetId);
-    if (target != null || unknownTargetWait.isZero() || waitedInVain.containsKey(targetId)) {
+    boolean quiet = System.nanoTime() - lastVainWait < QUIET_AFTER_VAIN_WAIT.toNanos();
+    if (target != null || unknownTargetWait.isZero() || quiet || waitedInVain.containsKey(targetId)) {
       if (target != null) {
         waitedInVain.remove(targetId);
       }
@@ -153,6 +160,7 @@ public final class BatchDeliverer {
     }
     if (target == null) {
       waitedInVain.put(targetId, Boolean.TRUE);
+      lastVainWait = System.nanoTime();
     }
     return target;
   }

@@ -106,6 +106,10 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
         channels.remove(key);
       }
       return SendOutcome.NETWORK_ERROR;
+    } catch (UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      // no IPv6 on this host, an address the socket refuses: this endpoint's problem, not the loop's
+      LOG.debug("send to {} failed: {}", endpoint, e.toString());
+      return SendOutcome.NETWORK_ERROR;
     }
   }
 

@@ -151,7 +151,10 @@ class BatchDelivererTest {
     deliverer.deliver(batch);
     deliverer.deliver(batch);
 
-    assertEquals(1, directory.awaits, "waited once, not per batch");
+    deliverer.deliver(new MirroredBatch("tms-1", "tmt-also-gone", 1, List.of(frame(1, 60, 1))));
+
+    assertEquals(1, directory.awaits, "waited once, not per batch, and not again right after a wait in vain");
+    assertEquals(1, metrics.get("dropped/unknown-target/tmt-also-gone"));
     assertEquals(4, metrics.get("dropped/unknown-target/tmt-gone"));
     assertTrue(sender.sent.isEmpty());
 
