@@ -50,7 +50,7 @@ public class GatewayFactory {
     return clients;
   }
 
-  @Singleton
+  @Context
   AccessKeyStore accessKeys(List<CredentialsConfig> configured) {
     List<AccessKey> keys = new ArrayList<>();
     for (CredentialsConfig c : configured) {

@@ -1,0 +1,213 @@
+package io.tapline.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tapline.gateway.GatewayApplication.RunningGateway;
+import io.tapline.testing.KafkaFixture;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.TrafficMirrorSession;
+
+/**
+ * The gateway against a real broker, driven by the real AWS SDK EC2 client and by raw HTTP. The
+ * control service is a test double ({@link FakeControlService}); the full stack is the launcher's
+ * end-to-end test.
+ */
+class GatewayIT {
+
+  static final String FORM = "application/x-www-form-urlencoded; charset=utf-8";
+  static final String OTHER_KEY = "AKIATAPLINEOTHER0002";
+  static final String OTHER_SECRET = "other-secret";
+
+  static FakeControlService control;
+  static RunningGateway gateway;
+  static Ec2Client ec2;
+  static Ec2Client otherAccount;
+  static RawEc2Calls raw;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String bootstrap = KafkaFixture.shared().bootstrapServers();
+    control = new FakeControlService(bootstrap);
+    control.awaitPositioned();
+    gateway = GatewayApplication.start(Map.of(
+        "micronaut.server.port", -1,
+        "tapline.kafka.bootstrap-servers", bootstrap,
+        "tapline.gateway.command-timeout", "3s",
+        "tapline.gateway.credentials", List.of(
+            Map.of("access-key-id", Ec2Clients.ACCESS_KEY, "secret-key", Ec2Clients.SECRET_KEY,
+                "account-id", States.ACCOUNT),
+            Map.of("access-key-id", OTHER_KEY, "secret-key", OTHER_SECRET, "account-id", States.OTHER_ACCOUNT))));
+    ec2 = Ec2Clients.client(gateway.uri());
+    otherAccount = Ec2Clients.client(gateway.uri(), OTHER_KEY, OTHER_SECRET);
+    raw = new RawEc2Calls(gateway.uri());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (ec2 != null) {
+      ec2.close();
+      otherAccount.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (control != null) {
+      control.close();
+    }
+  }
+
+  private static String eni() {
+    return "eni-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+  }
+
+  @Test
+  void createdSessionIsVisibleToTheNextDescribeOfItsAccountOnly() {
+    // Given a target and a filter created through the SDK
+    String source = eni();
+    String targetId = ec2.createTrafficMirrorTarget(r -> r.networkInterfaceId(eni()).description("ids"))
+        .trafficMirrorTarget().trafficMirrorTargetId();
+    String filterId = ec2.createTrafficMirrorFilter(r -> r.description("all"))
+        .trafficMirrorFilter().trafficMirrorFilterId();
+
+    // When a session is created
+    var created = ec2.createTrafficMirrorSession(r -> r.networkInterfaceId(source).trafficMirrorTargetId(targetId)
+        .trafficMirrorFilterId(filterId).sessionNumber(1).virtualNetworkId(4242).description("s1"));
+
+    // Then the answer carries it, and an immediate Describe sees it (read-your-writes)
+    TrafficMirrorSession session = created.trafficMirrorSession();
+    assertTrue(session.trafficMirrorSessionId().startsWith("tms-"));
+    assertEquals(4242, session.virtualNetworkId());
+    assertTrue(created.clientToken() != null && !created.clientToken().isEmpty(), "the SDK sends a ClientToken");
+    var described = ec2.describeTrafficMirrorSessions(r -> r.trafficMirrorSessionIds(session.trafficMirrorSessionId()));
+    assertEquals(session, described.trafficMirrorSessions().getFirst());
+    var byFilter = ec2.describeTrafficMirrorSessions(r -> r.filters(
+        Filter.builder().name("network-interface-id").values(source).build()));
+    assertEquals(List.of(session.trafficMirrorSessionId()),
+        byFilter.trafficMirrorSessions().stream().map(TrafficMirrorSession::trafficMirrorSessionId).toList());
+    assertEquals(States.ACCOUNT, session.ownerId());
+
+    // And another account neither finds nor lists it
+    Ec2Exception notFound = assertThrows(Ec2Exception.class, () -> otherAccount.describeTrafficMirrorSessions(
+        r -> r.trafficMirrorSessionIds(session.trafficMirrorSessionId())));
+    assertEquals("InvalidTrafficMirrorSessionId.NotFound", notFound.awsErrorDetails().errorCode());
+    assertEquals(400, notFound.statusCode());
+    assertTrue(otherAccount.describeTrafficMirrorSessions(r -> r.filters(
+        Filter.builder().name("network-interface-id").values(source).build())).trafficMirrorSessions().isEmpty());
+
+    // And a delete is visible at once too
+    assertEquals(session.trafficMirrorSessionId(), ec2.deleteTrafficMirrorSession(
+        r -> r.trafficMirrorSessionId(session.trafficMirrorSessionId())).trafficMirrorSessionId());
+    assertThrows(Ec2Exception.class, () -> ec2.describeTrafficMirrorSessions(
+        r -> r.trafficMirrorSessionIds(session.trafficMirrorSessionId())));
+  }
+
+  @Test
+  void controlServiceRefusalIsTheSdksError() {
+    Ec2Exception error = assertThrows(Ec2Exception.class, () -> ec2.createTrafficMirrorSession(r -> r
+        .networkInterfaceId(eni()).trafficMirrorTargetId("tmt-00000000000000000").trafficMirrorFilterId("tmf-1")
+        .sessionNumber(1)));
+
+    assertEquals("InvalidTrafficMirrorTargetId.NotFound", error.awsErrorDetails().errorCode());
+    assertEquals(400, error.statusCode());
+  }
+
+  @Test
+  void dryRunAnswersDryRunOperationWithoutACommand() {
+    Ec2Exception error = assertThrows(Ec2Exception.class,
+        () -> ec2.createTrafficMirrorFilter(r -> r.dryRun(true).description(FakeControlService.IGNORE)));
+
+    assertEquals("DryRunOperation", error.awsErrorDetails().errorCode());
+    assertEquals(412, error.statusCode());
+  }
+
+  @Test
+  void controlServiceSilenceIs503NotAHang() {
+    long started = System.nanoTime();
+    Ec2Exception error = assertThrows(Ec2Exception.class,
+        () -> ec2.createTrafficMirrorFilter(r -> r.description(FakeControlService.IGNORE)));
+
+    assertEquals("ServiceUnavailable", error.awsErrorDetails().errorCode());
+    assertEquals(503, error.statusCode());
+    assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(10)) < 0);
+  }
+
+  @Test
+  void authenticationFailuresAre403() throws Exception {
+    HttpResponse<String> unsigned = raw.unsigned(FORM, "Action=DescribeTrafficMirrorSessions&Version=2016-11-15");
+    assertEquals(403, unsigned.statusCode());
+    assertTrue(unsigned.body().contains("<Code>MissingAuthenticationToken</Code>"), unsigned.body());
+    assertTrue(unsigned.body().startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"));
+    assertTrue(unsigned.body().contains("<RequestID>"));
+
+    Ec2Client wrongSecret = Ec2Clients.client(gateway.uri(), Ec2Clients.ACCESS_KEY, "wrong");
+    Ec2Exception mismatch = assertThrows(Ec2Exception.class, () -> wrongSecret.describeTrafficMirrorSessions(r -> { }));
+    assertEquals("SignatureDoesNotMatch", mismatch.awsErrorDetails().errorCode());
+    assertEquals(403, mismatch.statusCode());
+
+    Ec2Client unknownKey = Ec2Clients.client(gateway.uri(), "AKIANOBODY", "x");
+    assertEquals("AuthFailure", assertThrows(Ec2Exception.class, () -> unknownKey.describeTrafficMirrorSessions(r -> { }))
+        .awsErrorDetails().errorCode());
+
+    HttpResponse<String> stale = raw.signed(FORM, "Action=DescribeTrafficMirrorSessions&Version=2016-11-15",
+        Ec2Clients.ACCESS_KEY, Ec2Clients.SECRET_KEY, Instant.now().minus(Duration.ofMinutes(20)));
+    assertEquals(403, stale.statusCode());
+    assertTrue(stale.body().contains("<Code>RequestExpired</Code>"), stale.body());
+  }
+
+  @Test
+  void garbageIsAClearEc2ErrorNeverA500() throws Exception {
+    assertCode(raw.signed(FORM, "Version=2016-11-15"), 400, "MissingAction");
+    assertCode(raw.signed(FORM, "Action=RunInstances&Version=2016-11-15"), 400, "InvalidAction");
+    assertCode(raw.signed(FORM, "Action=RegisterNetworkInterface&Version=2016-11-15"), 400, "InvalidAction");
+    assertCode(raw.signed(FORM, "Action=Describe%ZZ"), 400, "InvalidParameterValue");
+    assertCode(raw.signed(FORM, "Action=DescribeTrafficMirrorSessions&MaxResults=2"), 400, "InvalidParameterValue");
+    assertCode(raw.signed(FORM, "Action=DescribeTrafficMirrorSessions&MaxResults=x"), 400, "InvalidParameterValue");
+    assertCode(raw.signed(FORM, "Action=DescribeTrafficMirrorSessions&NextToken=garbage"), 400, "InvalidPaginationToken");
+    assertCode(raw.signed(FORM, "Action=DescribeTrafficMirrorSessions&Filter.1.Name=colour&Filter.1.Value.1=x"),
+        400, "InvalidParameterValue");
+    assertCode(raw.signed(FORM, "Action=DescribeTrafficMirrorSessions&Filter.1.Value.1=x"), 400, "MissingParameter");
+    assertCode(raw.signed("application/json", "{\"Action\":\"DescribeTrafficMirrorSessions\"}"), 400,
+        "InvalidParameterValue");
+    assertCode(raw.signed(FORM, "Action=DescribeTrafficMirrorSessions&"
+        + java.util.stream.IntStream.range(0, 2000).mapToObj(i -> "P" + i + "=x").collect(java.util.stream.Collectors.joining("&"))), 400,
+        "InvalidParameterValue");
+    assertCode(raw.signed(FORM, "Action=CreateTags&Description=" + "x".repeat(300 * 1024)), 413,
+        "RequestEntityTooLarge");
+    assertCode(raw.unsigned("text/plain", "\u0000\u0001garbage"), 403, "MissingAuthenticationToken");
+  }
+
+  private static void assertCode(HttpResponse<String> response, int status, String code) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertTrue(response.body().contains("<Code>" + code + "</Code>"), response.body());
+    assertNotEquals(500, response.statusCode());
+  }
+
+  @Test
+  void healthAndPrometheusAreServed() throws Exception {
+    ec2.describeTrafficMirrorTargets(r -> { });
+
+    HttpResponse<String> health = raw.get("/health");
+    assertEquals(200, health.statusCode(), health.body());
+    assertTrue(health.body().contains("UP"), health.body());
+
+    HttpResponse<String> prometheus = raw.get("/prometheus");
+    assertEquals(200, prometheus.statusCode());
+    assertTrue(prometheus.body().contains("tapline_gateway_requests_total{action=\"DescribeTrafficMirrorTargets\",code=\"OK\"}"),
+        prometheus.body());
+    assertTrue(prometheus.body().contains("tapline_gateway_request_latency_seconds"));
+  }
+}

@@ -1,0 +1,152 @@
+package io.tapline.gateway.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.tapline.gateway.domain.Ec2Exception;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+class SigV4VerifierTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+  private static final AccessKey KEY = new AccessKey("AKIATEST", "secret-1", "123456789012");
+  private static final String BODY = "Action=DescribeTrafficMirrorSessions&Version=2016-11-15&TrafficMirrorSessionId.1=tms-1";
+
+  private final SigV4Verifier verifier = new SigV4Verifier(
+      id -> id.equals(KEY.accessKeyId()) ? Optional.of(KEY) : Optional.empty(), "ec2",
+      Duration.ofMinutes(15), Clock.fixed(NOW, ZoneOffset.UTC));
+
+  /** Signs like the SDK's EC2 client does, then returns the request as the gateway receives it. */
+  static SignedHttpRequest signed(String accessKey, String secret, String service, Instant at, String body) {
+    SdkHttpRequest request = SdkHttpRequest.builder()
+        .method(SdkHttpMethod.POST)
+        .uri(URI.create("http://localhost:8780/"))
+        .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        .putHeader("amz-sdk-invocation-id", "a3f1c0de")
+        .build();
+    var signed = AwsV4HttpSigner.create().sign(r -> r
+        .identity(AwsCredentialsIdentity.create(accessKey, secret))
+        .request(request)
+        .payload(ContentStreamProvider.fromUtf8String(body))
+        .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-central-1")
+        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)));
+    Map<String, List<String>> headers = new LinkedHashMap<>(signed.request().headers());
+    headers.put("User-Agent", List.of("aws-sdk-java/2.57.8"));
+    return new SignedHttpRequest("POST", "/", "", headers, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static SignedHttpRequest withHeader(SignedHttpRequest request, String name, String value) {
+    Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+    if (value == null) {
+      headers.remove(name);
+    } else {
+      headers.put(name, List.of(value));
+    }
+    return new SignedHttpRequest(request.method(), request.rawPath(), request.rawQuery(), headers, request.body());
+  }
+
+  private static String codeOf(Runnable call) {
+    return assertThrows(Ec2Exception.class, call::run).code();
+  }
+
+  @Test
+  void acceptsWhatTheSdkSigned() {
+    // Given a request signed by the SDK's signer with a known key
+    SignedHttpRequest request = signed("AKIATEST", "secret-1", "ec2", NOW.minusSeconds(30), BODY);
+
+    // When it is verified
+    Caller caller = verifier.verify(request);
+
+    // Then the caller is the key's account, in the signed region
+    assertEquals(new Caller("AKIATEST", "123456789012", "eu-central-1"), caller);
+  }
+
+  @Test
+  void tamperedBodyDoesNotMatch() {
+    SignedHttpRequest request = signed("AKIATEST", "secret-1", "ec2", NOW, BODY);
+    SignedHttpRequest tampered = new SignedHttpRequest("POST", "/", "", request.headers(),
+        BODY.replace("tms-1", "tms-2").getBytes(StandardCharsets.UTF_8));
+
+    assertEquals("SignatureDoesNotMatch", codeOf(() -> verifier.verify(tampered)));
+  }
+
+  @Test
+  void otherHostOrPortDoesNotMatch() {
+    SignedHttpRequest request = signed("AKIATEST", "secret-1", "ec2", NOW, BODY);
+
+    assertEquals("SignatureDoesNotMatch", codeOf(() -> verifier.verify(withHeader(request, "host", "localhost:8781"))));
+  }
+
+  @Test
+  void wrongSecretDoesNotMatch() {
+    assertEquals("SignatureDoesNotMatch",
+        codeOf(() -> verifier.verify(signed("AKIATEST", "not-the-secret", "ec2", NOW, BODY))));
+  }
+
+  @Test
+  void unknownKeyIsAuthFailure() {
+    Ec2Exception error = assertThrows(Ec2Exception.class,
+        () -> verifier.verify(signed("AKIAUNKNOWN", "secret-1", "ec2", NOW, BODY)));
+    assertEquals("AuthFailure", error.code());
+    assertEquals(403, error.httpStatus());
+  }
+
+  @Test
+  void signingTimeMoreThanFifteenMinutesAwayIsRejected() {
+    assertEquals("RequestExpired", codeOf(() -> verifier.verify(
+        signed("AKIATEST", "secret-1", "ec2", NOW.minus(Duration.ofMinutes(16)), BODY))));
+    assertEquals("RequestExpired", codeOf(() -> verifier.verify(
+        signed("AKIATEST", "secret-1", "ec2", NOW.plus(Duration.ofMinutes(16)), BODY))));
+    verifier.verify(signed("AKIATEST", "secret-1", "ec2", NOW.minus(Duration.ofMinutes(14)), BODY));
+  }
+
+  @Test
+  void otherServiceScopeIsRejected() {
+    assertEquals("SignatureDoesNotMatch",
+        codeOf(() -> verifier.verify(signed("AKIATEST", "secret-1", "s3", NOW, BODY))));
+  }
+
+  @Test
+  void missingOrMalformedAuthorizationIsRejected() {
+    SignedHttpRequest request = signed("AKIATEST", "secret-1", "ec2", NOW, BODY);
+
+    assertEquals("MissingAuthenticationToken", codeOf(() -> verifier.verify(withHeader(request, "authorization", null))));
+    assertEquals("IncompleteSignature", codeOf(() -> verifier.verify(withHeader(request, "authorization", "Basic abc"))));
+    assertEquals("IncompleteSignature", codeOf(() -> verifier.verify(withHeader(request, "authorization",
+        "AWS4-HMAC-SHA256 Credential=AKIATEST/2026/eu/ec2, SignedHeaders=host, Signature=00"))));
+    assertEquals("IncompleteSignature", codeOf(() -> verifier.verify(withHeader(request, "x-amz-date", "yesterday"))));
+  }
+
+  @Test
+  void signedHeaderMissingFromRequestDoesNotMatch() {
+    SignedHttpRequest request = signed("AKIATEST", "secret-1", "ec2", NOW, BODY);
+
+    assertEquals("SignatureDoesNotMatch",
+        codeOf(() -> verifier.verify(withHeader(request, "amz-sdk-invocation-id", null))));
+  }
+
+  @Test
+  void contentHashHeaderMustMatchTheBody() {
+    SignedHttpRequest request = signed("AKIATEST", "secret-1", "ec2", NOW, BODY);
+
+    assertEquals("SignatureDoesNotMatch", codeOf(() -> verifier.verify(
+        withHeader(request, "x-amz-content-sha256", SigV4Verifier.sha256Hex("other".getBytes(StandardCharsets.UTF_8))))));
+  }
+}
