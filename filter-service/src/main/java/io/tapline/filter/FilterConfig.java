@@ -1,5 +1,6 @@
 package io.tapline.filter;
 
+import io.tapline.filter.domain.Cidr;
 import io.tapline.runtime.KafkaSettings;
 import io.tapline.runtime.Setting;
 import io.tapline.runtime.SettingsSource;
@@ -83,10 +84,10 @@ public record FilterConfig(
   private static List<String> addresses(String text) {
     List<String> addresses = Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     for (String address : addresses) {
-      if (!address.matches("[0-9a-fA-F:.]+")) {
-        throw new IllegalArgumentException("not an IP address: " + address);
+      if (address.contains("/")) {
+        throw new IllegalArgumentException("an address, not a block: " + address);
       }
-      InetAddress.ofLiteral(address); // throws IllegalArgumentException when it is not a literal
+      Cidr.parse(address); // throws IllegalArgumentException when it is not an IP literal
     }
     return addresses;
   }

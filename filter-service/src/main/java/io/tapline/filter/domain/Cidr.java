@@ -42,6 +42,10 @@ public final class Cidr {
     if (!addressText.matches("[0-9a-fA-F:.]+")) {
       throw new IllegalArgumentException("not an IP address literal in CIDR block: " + text);
     }
+    if (addressText.indexOf(':') < 0 && !addressText.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      // InetAddress also takes the legacy short forms ("10.1" = 10.0.0.1); a CIDR block does not.
+      throw new IllegalArgumentException("an IPv4 address has four dotted numbers in CIDR block: " + text);
+    }
     byte[] address;
     try {
       InetAddress parsed = InetAddress.ofLiteral(addressText);

@@ -1,0 +1,119 @@
+package io.tapline.filter.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tapline.filter.FilterMetrics;
+import io.tapline.filter.domain.FilterPolicy;
+import io.tapline.filter.domain.InterfaceConfigRegistry;
+import io.tapline.packet.FlowHash;
+import io.tapline.packet.FrameBuilder;
+import io.tapline.schemas.Topics;
+import io.tapline.schemas.avro.CapturedPacket;
+import io.tapline.schemas.avro.CapturedPacketBatch;
+import io.tapline.schemas.avro.InterfaceMirrorConfig;
+import io.tapline.schemas.avro.MirrorSessionConfig;
+import io.tapline.schemas.avro.MirroredPacketBatch;
+import io.tapline.schemas.avro.PortRange;
+import io.tapline.schemas.avro.RuleAction;
+import io.tapline.schemas.avro.TrafficDirection;
+import io.tapline.schemas.avro.TrafficMirrorFilterRule;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** From Avro captured batch to Avro mirrored batches, through the translator and the domain, without a broker. */
+class CapturedBatchProcessorTest {
+
+  private static final String ENI = "eni-0123456789abcdef0";
+
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final FilterMetrics metrics = new FilterMetrics(meters);
+  private final InterfaceConfigRegistry configs = new InterfaceConfigRegistry(FilterPolicy.NONE);
+  private final CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, Duration.ofMillis(10));
+
+  private static TrafficMirrorFilterRule rule(int number, RuleAction action, Integer protocol, PortRange ports) {
+    return TrafficMirrorFilterRule.newBuilder().setTrafficMirrorFilterRuleId("tmfr-" + number)
+        .setTrafficMirrorFilterId("tmf-1").setTrafficDirection(io.tapline.schemas.avro.TrafficDirection.INGRESS)
+        .setRuleNumber(number).setRuleAction(action).setProtocol(protocol).setDestinationPortRange(ports)
+        .setSourceCidrBlock("0.0.0.0/0").setDestinationCidrBlock("0.0.0.0/0").build();
+  }
+
+  private static MirrorSessionConfig session(String id, int number, Integer packetLength, int vni,
+      List<TrafficMirrorFilterRule> ingress) {
+    return MirrorSessionConfig.newBuilder().setTrafficMirrorSessionId(id).setSessionNumber(number)
+        .setTrafficMirrorTargetId("tmt-" + id).setVirtualNetworkId(vni).setPacketLength(packetLength)
+        .setTrafficMirrorFilterId("tmf-" + id).setIngressRules(ingress).build();
+  }
+
+  private static CapturedPacket packet(byte[] frame, TrafficDirection direction) {
+    return new CapturedPacket(1_000L, direction, frame.length, FlowHash.symmetric(frame, 0, frame.length),
+        ByteBuffer.wrap(frame));
+  }
+
+  @Test
+  void groupsAcceptedPacketsBySessionTruncatesAndKeepsTheRest() throws InterruptedException {
+    // Given session 1 mirrors HTTPS cut to 60 bytes, session 2 (VNI 0x800080) mirrors the rest of TCP
+    InterfaceMirrorConfig config = InterfaceMirrorConfig.newBuilder().setNetworkInterfaceId(ENI)
+        .setAccountId("123456789012").setUpdatedAtMillis(500).setSessions(List.of(
+            session("tms-b", 2, null, 0x800080, List.of(rule(1, RuleAction.ACCEPT, 6, null))),
+            session("tms-a", 1, 60, 7, List.of(rule(1, RuleAction.ACCEPT, 6, new PortRange(443, 443))))))
+        .build();
+    configs.apply(ENI, MirrorConfigTranslator.toDomain(Topics.MIRROR_CONFIG.valueSerde()
+        .decode(Topics.MIRROR_CONFIG.valueSerde().encode(config))));
+    byte[] https = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 443).payloadSize(200).build();
+    byte[] ssh = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 22).payloadSize(10).build();
+    byte[] udp = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+    CapturedPacketBatch batch = CapturedPacketBatch.newBuilder().setNetworkInterfaceId(ENI).setCaptureHost("h")
+        .setBatchSequence(1).setProducedAtMicros(123_456).setMirrorConfigUpdatedAtMillis(500)
+        .setPackets(List.of(packet(https, TrafficDirection.INGRESS), packet(ssh, TrafficDirection.INGRESS),
+            packet(udp, TrafficDirection.INGRESS), packet(https, TrafficDirection.EGRESS),
+            packet(new byte[] {1, 2, 3}, TrafficDirection.INGRESS), packet(https, TrafficDirection.INGRESS)))
+        .build();
+
+    // When (through the wire format, as the pipeline sees it)
+    List<MirroredPacketBatch> out = processor.process(
+        Topics.PACKETS_CAPTURED.valueSerde().decode(Topics.PACKETS_CAPTURED.valueSerde().encode(batch)));
+
+    // Then
+    assertEquals(2, out.size());
+    MirroredPacketBatch first = out.get(0);
+    assertEquals("tms-a", first.getTrafficMirrorSessionId());
+    assertEquals("tmt-tms-a", first.getTrafficMirrorTargetId());
+    assertEquals(7, first.getVirtualNetworkId());
+    assertEquals(123_456, first.getCapturedBatchProducedAtMicros());
+    assertEquals(2, first.getPackets().size());
+    for (CapturedPacket p : first.getPackets()) {
+      assertEquals(60, p.getData().remaining());
+      assertEquals(https.length, p.getOriginalLength());
+      assertEquals(FlowHash.symmetric(https, 0, https.length), p.getFlowHash());
+    }
+    MirroredPacketBatch second = out.get(1);
+    assertEquals("tms-b", second.getTrafficMirrorSessionId());
+    assertEquals(0x800080, second.getVirtualNetworkId());
+    assertEquals(1, second.getPackets().size());
+    assertEquals(ssh.length, second.getPackets().get(0).getData().remaining());
+    // and the mirrored batch encodes (Avro writes only the kept bytes)
+    MirroredPacketBatch decoded = Topics.PACKETS_MIRRORED.valueSerde().decode(
+        Topics.PACKETS_MIRRORED.valueSerde().encode(first));
+    assertEquals(60, decoded.getPackets().get(0).getData().remaining());
+
+    assertEquals(6, meters.counter(FilterMetrics.PACKETS_EVALUATED).count());
+    assertEquals(2, meters.counter(FilterMetrics.PACKETS_MIRRORED, FilterMetrics.TAG_SESSION, "tms-a").count());
+    assertEquals(2, meters.counter(FilterMetrics.PACKETS_TRUNCATED).count());
+    assertEquals(1, meters.counter(FilterMetrics.PACKETS_MALFORMED).count());
+    assertEquals(2, meters.counter(FilterMetrics.PACKETS_NOT_MATCHED).count(), "UDP and the egress packet");
+  }
+
+  @Test
+  void anInterfaceWithoutSessionsMirrorsNothing() throws InterruptedException {
+    byte[] frame = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2).build();
+    CapturedPacketBatch batch = CapturedPacketBatch.newBuilder().setNetworkInterfaceId("eni-unknown")
+        .setCaptureHost("h").setBatchSequence(1).setProducedAtMicros(1).setMirrorConfigUpdatedAtMillis(99)
+        .setPackets(List.of(packet(frame, TrafficDirection.EGRESS))).build();
+    assertTrue(processor.process(batch).isEmpty());
+    assertEquals(1, meters.counter(FilterMetrics.CONFIG_WAIT_TIMEOUTS).count());
+  }
+}
