@@ -231,12 +231,12 @@ class EndToEndIT {
 
     // a wrong secret, an unknown key
     try (Ec2Client wrongSecret = client(LocalStack.ACCESS_KEY_ID, "not-the-secret")) {
-      Ec2Exception e = assertThrows(Ec2Exception.class, () -> wrongSecret.describeTrafficMirrorFilters());
+      Ec2Exception e = assertThrows(Ec2Exception.class, () -> wrongSecret.describeTrafficMirrorFilters(r -> { }));
       assertEquals("SignatureDoesNotMatch", e.awsErrorDetails().errorCode());
       assertEquals(403, e.statusCode());
     }
     try (Ec2Client unknownKey = client("AKIAUNKNOWNKEY000000", "whatever")) {
-      Ec2Exception e = assertThrows(Ec2Exception.class, () -> unknownKey.describeTrafficMirrorFilters());
+      Ec2Exception e = assertThrows(Ec2Exception.class, () -> unknownKey.describeTrafficMirrorFilters(r -> { }));
       assertEquals("AuthFailure", e.awsErrorDetails().errorCode());
       assertEquals(403, e.statusCode());
     }
