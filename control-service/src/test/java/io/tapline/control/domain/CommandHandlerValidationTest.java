@@ -1,0 +1,213 @@
+package io.tapline.control.domain;
+
+import static io.tapline.control.domain.ErrorCodes.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every refusal the handler knows, one row each: given a fixture, when the command runs, then this code. */
+class CommandHandlerValidationTest {
+
+  record Case(String name, Consumer<Fixture> given, String action, Function<Fixture, Map<String, String>> params,
+      String expectedCode) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Case row(String name, String action, Function<Fixture, Map<String, String>> params, String code) {
+    return new Case(name, f -> {}, action, params, code);
+  }
+
+  static Case row(String name, Consumer<Fixture> given, String action, Function<Fixture, Map<String, String>> params,
+      String code) {
+    return new Case(name, given, action, params, code);
+  }
+
+  static final String MISSING_ENI = "eni-00000000000000fff";
+  static final String NLB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/ids/0123456789abcdef";
+
+  static Consumer<Fixture> sessionOne() {
+    return f -> f.accept("CreateTrafficMirrorSession", f.session());
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        // targets
+        row("target without destination", "CreateTrafficMirrorTarget", f -> Map.of("Description", "x"), MISSING_PARAMETER),
+        row("target with two destinations", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkInterfaceId", f.targetEni, "NetworkLoadBalancerArn", NLB_ARN), INVALID_PARAMETER_VALUE),
+        row("target on unknown interface", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkInterfaceId", MISSING_ENI), INTERFACE_NOT_FOUND),
+        row("target on another account's interface", f -> f.handle(Fixture.OTHER_ACCOUNT, "RegisterNetworkInterface",
+                Map.of("NetworkInterfaceId", "eni-0000000000000000c")), "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkInterfaceId", "eni-0000000000000000c"), INTERFACE_NOT_FOUND),
+        row("target with a malformed load balancer ARN", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkLoadBalancerArn", "nlb-1"), INVALID_PARAMETER_VALUE),
+        row("target with a malformed endpoint id", "CreateTrafficMirrorTarget",
+            f -> Map.of("GatewayLoadBalancerEndpointId", "gwlbe-1"), INVALID_PARAMETER_VALUE),
+        row("target tag specification of another type", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkInterfaceId", f.targetEni, "TagSpecification.1.ResourceType", "traffic-mirror-session",
+                "TagSpecification.1.Tag.1.Key", "k"), INVALID_PARAMETER_VALUE),
+        row("target tag key with aws: prefix", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkInterfaceId", f.targetEni, "TagSpecification.1.ResourceType", "traffic-mirror-target",
+                "TagSpecification.1.Tag.1.Key", "aws:x"), INVALID_PARAMETER_VALUE),
+        row("delete unknown target", "DeleteTrafficMirrorTarget",
+            f -> Map.of("TrafficMirrorTargetId", "tmt-00000000000000fff"), TARGET_NOT_FOUND),
+        row("delete target without id", "DeleteTrafficMirrorTarget", f -> Map.of(), MISSING_PARAMETER),
+        row("delete another account's target", "DeleteTrafficMirrorTarget",
+            f -> Map.of("TrafficMirrorTargetId", f.targetId, "AccountProbe", "x"), TARGET_NOT_FOUND) ,
+        row("delete target in use", sessionOne(), "DeleteTrafficMirrorTarget",
+            f -> Map.of("TrafficMirrorTargetId", f.targetId), TARGET_IN_USE),
+        // filters
+        row("delete unknown filter", "DeleteTrafficMirrorFilter",
+            f -> Map.of("TrafficMirrorFilterId", "tmf-00000000000000fff"), FILTER_NOT_FOUND),
+        row("delete filter in use", sessionOne(), "DeleteTrafficMirrorFilter",
+            f -> Map.of("TrafficMirrorFilterId", f.filterId), FILTER_IN_USE),
+        row("network service other than amazon-dns", "ModifyTrafficMirrorFilterNetworkServices",
+            f -> Map.of("TrafficMirrorFilterId", f.filterId, "AddNetworkServices.1", "google-dns"), INVALID_PARAMETER_VALUE),
+        // rules
+        row("rule on unknown filter", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("TrafficMirrorFilterId", "tmf-00000000000000fff"), FILTER_NOT_FOUND),
+        row("rule without direction", "CreateTrafficMirrorFilterRule", f -> f.rule("TrafficDirection", null), MISSING_PARAMETER),
+        row("rule without rule number", "CreateTrafficMirrorFilterRule", f -> f.rule("RuleNumber", null), MISSING_PARAMETER),
+        row("rule without action", "CreateTrafficMirrorFilterRule", f -> f.rule("RuleAction", null), MISSING_PARAMETER),
+        row("rule without destination CIDR", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("DestinationCidrBlock", null), MISSING_PARAMETER),
+        row("rule without source CIDR", "CreateTrafficMirrorFilterRule", f -> f.rule("SourceCidrBlock", null), MISSING_PARAMETER),
+        row("rule with bad direction", "CreateTrafficMirrorFilterRule", f -> f.rule("TrafficDirection", "inbound"), INVALID_PARAMETER_VALUE),
+        row("rule with bad action", "CreateTrafficMirrorFilterRule", f -> f.rule("RuleAction", "drop"), INVALID_PARAMETER_VALUE),
+        row("rule number 0", "CreateTrafficMirrorFilterRule", f -> f.rule("RuleNumber", "0"), INVALID_PARAMETER_VALUE),
+        row("rule number 32767", "CreateTrafficMirrorFilterRule", f -> f.rule("RuleNumber", "32767"), INVALID_PARAMETER_VALUE),
+        row("rule number not a number", "CreateTrafficMirrorFilterRule", f -> f.rule("RuleNumber", "ten"), INVALID_PARAMETER_VALUE),
+        row("rule with bad CIDR", "CreateTrafficMirrorFilterRule", f -> f.rule("SourceCidrBlock", "10.0.0.0/33"), INVALID_PARAMETER_VALUE),
+        row("rule with hostname CIDR", "CreateTrafficMirrorFilterRule", f -> f.rule("SourceCidrBlock", "example.com/8"), INVALID_PARAMETER_VALUE),
+        row("rule mixing IPv4 and IPv6", "CreateTrafficMirrorFilterRule", f -> f.rule("SourceCidrBlock", "::/0"), INVALID_PARAMETER_VALUE),
+        row("rule with ports but no protocol", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("DestinationPortRange.FromPort", "80", "DestinationPortRange.ToPort", "80"), INVALID_PARAMETER_VALUE),
+        row("rule with ports and ICMP", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("Protocol", "1", "SourcePortRange.FromPort", "80"), INVALID_PARAMETER_VALUE),
+        row("rule with reversed port range", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("Protocol", "6", "DestinationPortRange.FromPort", "90", "DestinationPortRange.ToPort", "80"), INVALID_PARAMETER_VALUE),
+        row("rule with port 65536", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("Protocol", "17", "DestinationPortRange.ToPort", "65536"), INVALID_PARAMETER_VALUE),
+        row("rule with protocol 256", "CreateTrafficMirrorFilterRule", f -> f.rule("Protocol", "256"), INVALID_PARAMETER_VALUE),
+        row("rule number taken in the direction", f -> f.accept("CreateTrafficMirrorFilterRule", f.rule()),
+            "CreateTrafficMirrorFilterRule", f -> f.rule("RuleAction", "reject"), RULE_ALREADY_EXISTS),
+        row("eleventh rule of a direction", f -> {
+          for (int i = 1; i <= 10; i++) {
+            f.accept("CreateTrafficMirrorFilterRule", f.rule("RuleNumber", String.valueOf(i)));
+          }
+        }, "CreateTrafficMirrorFilterRule", f -> f.rule("RuleNumber", "11"), RULE_LIMIT),
+        row("delete unknown rule", "DeleteTrafficMirrorFilterRule",
+            f -> Map.of("TrafficMirrorFilterRuleId", "tmfr-00000000000000fff"), RULE_NOT_FOUND),
+        row("modify unknown rule", "ModifyTrafficMirrorFilterRule",
+            f -> Map.of("TrafficMirrorFilterRuleId", "tmfr-00000000000000fff"), RULE_NOT_FOUND),
+        row("modify rule removing an unknown field", f -> f.accept("CreateTrafficMirrorFilterRule", f.rule()),
+            "ModifyTrafficMirrorFilterRule", f -> Map.of("TrafficMirrorFilterRuleId", ruleId(f), "RemoveFields.1", "rule-number"),
+            INVALID_PARAMETER_VALUE),
+        row("modify rule onto a taken number", f -> {
+          f.accept("CreateTrafficMirrorFilterRule", f.rule());
+          f.accept("CreateTrafficMirrorFilterRule", f.rule("RuleNumber", "200"));
+        }, "ModifyTrafficMirrorFilterRule", f -> Map.of("TrafficMirrorFilterRuleId", ruleId(f), "RuleNumber", "200"),
+            RULE_ALREADY_EXISTS),
+        // sessions
+        row("session without interface", "CreateTrafficMirrorSession", f -> f.session("NetworkInterfaceId", null), MISSING_PARAMETER),
+        row("session without target", "CreateTrafficMirrorSession", f -> f.session("TrafficMirrorTargetId", null), MISSING_PARAMETER),
+        row("session without filter", "CreateTrafficMirrorSession", f -> f.session("TrafficMirrorFilterId", null), MISSING_PARAMETER),
+        row("session without number", "CreateTrafficMirrorSession", f -> f.session("SessionNumber", null), MISSING_PARAMETER),
+        row("session on unknown interface", "CreateTrafficMirrorSession",
+            f -> f.session("NetworkInterfaceId", MISSING_ENI), INTERFACE_NOT_FOUND),
+        row("session to unknown target", "CreateTrafficMirrorSession",
+            f -> f.session("TrafficMirrorTargetId", "tmt-00000000000000fff"), TARGET_NOT_FOUND),
+        row("session with unknown filter", "CreateTrafficMirrorSession",
+            f -> f.session("TrafficMirrorFilterId", "tmf-00000000000000fff"), FILTER_NOT_FOUND),
+        row("session number 0", "CreateTrafficMirrorSession", f -> f.session("SessionNumber", "0"), INVALID_PARAMETER_VALUE),
+        row("session number 32767", "CreateTrafficMirrorSession", f -> f.session("SessionNumber", "32767"), INVALID_PARAMETER_VALUE),
+        row("session number taken on the interface", sessionOne(), "CreateTrafficMirrorSession", f -> f.session(),
+            INVALID_PARAMETER_VALUE),
+        row("session from the target's own interface", "CreateTrafficMirrorSession",
+            f -> f.session("NetworkInterfaceId", f.targetEni), INVALID_PARAMETER_VALUE),
+        row("packet length 0", "CreateTrafficMirrorSession", f -> f.session("PacketLength", "0"), INVALID_PARAMETER_VALUE),
+        row("packet length 65536", "CreateTrafficMirrorSession", f -> f.session("PacketLength", "65536"), INVALID_PARAMETER_VALUE),
+        row("packet length above 8500 to a load balancer", f -> f.accept("CreateTrafficMirrorTarget",
+                Map.of("NetworkLoadBalancerArn", NLB_ARN)), "CreateTrafficMirrorSession",
+            f -> f.session("TrafficMirrorTargetId", nlbTarget(f), "PacketLength", "8501"), INVALID_PARAMETER_VALUE),
+        row("VNI above 24 bits", "CreateTrafficMirrorSession", f -> f.session("VirtualNetworkId", "16777216"), INVALID_PARAMETER_VALUE),
+        row("negative VNI", "CreateTrafficMirrorSession", f -> f.session("VirtualNetworkId", "-1"), INVALID_PARAMETER_VALUE),
+        row("fourth session on an interface", f -> {
+          for (int i = 1; i <= 3; i++) {
+            f.accept("CreateTrafficMirrorSession", f.session("SessionNumber", String.valueOf(i)));
+          }
+        }, "CreateTrafficMirrorSession", f -> f.session("SessionNumber", "4"), SESSIONS_PER_INTERFACE_LIMIT),
+        row("delete unknown session", "DeleteTrafficMirrorSession",
+            f -> Map.of("TrafficMirrorSessionId", "tms-00000000000000fff"), SESSION_NOT_FOUND),
+        row("modify unknown session", "ModifyTrafficMirrorSession",
+            f -> Map.of("TrafficMirrorSessionId", "tms-00000000000000fff"), SESSION_NOT_FOUND),
+        row("modify session removing an unknown field", sessionOne(), "ModifyTrafficMirrorSession",
+            f -> Map.of("TrafficMirrorSessionId", sessionId(f), "RemoveFields.1", "session-number"), INVALID_PARAMETER_VALUE),
+        row("modify session to an unknown filter", sessionOne(), "ModifyTrafficMirrorSession",
+            f -> Map.of("TrafficMirrorSessionId", sessionId(f), "TrafficMirrorFilterId", "tmf-00000000000000fff"), FILTER_NOT_FOUND),
+        // interfaces
+        row("create interface without subnet", "CreateNetworkInterface", f -> Map.of("PrivateIpAddress", "10.1.0.5"), MISSING_PARAMETER),
+        row("create interface with a bad address", "CreateNetworkInterface",
+            f -> Map.of("SubnetId", "subnet-1", "PrivateIpAddress", "10.1.0"), INVALID_PARAMETER_VALUE),
+        row("register without id", "RegisterNetworkInterface", f -> Map.of("Host", "h"), MISSING_PARAMETER),
+        row("register a malformed MAC", "RegisterNetworkInterface",
+            f -> Map.of("NetworkInterfaceId", "eni-1", "MacAddress", "02:00"), INVALID_PARAMETER_VALUE),
+        row("register another account's interface", "RegisterNetworkInterface",
+            f -> Map.of("NetworkInterfaceId", f.sourceEni, "AccountProbe", "x"), null),
+        row("delete unknown interface", "DeleteNetworkInterface",
+            f -> Map.of("NetworkInterfaceId", MISSING_ENI), INTERFACE_NOT_FOUND),
+        // tags and generic
+        row("tag an unknown session", "CreateTags",
+            f -> Map.of("ResourceId.1", "tms-00000000000000fff", "Tag.1.Key", "k"), SESSION_NOT_FOUND),
+        row("tag without tags", "CreateTags", f -> Map.of("ResourceId.1", f.filterId), MISSING_PARAMETER),
+        row("unknown action", "RunInstances", f -> Map.of(), INVALID_ACTION),
+        row("dry run", "CreateTrafficMirrorFilter", f -> Map.of("DryRun", "true"), DRY_RUN_OPERATION),
+        row("dry run of an invalid call", "CreateTrafficMirrorSession", f -> f.session("SessionNumber", "0", "DryRun", "true"),
+            INVALID_PARAMETER_VALUE));
+  }
+
+  static String ruleId(Fixture f) {
+    return f.resource(f.filterId, Filter.class).ingressRules().getFirst().id();
+  }
+
+  static String sessionId(Fixture f) {
+    return f.state.account(Fixture.ACCOUNT).sessions().getFirst().id();
+  }
+
+  static String nlbTarget(Fixture f) {
+    return f.state.account(Fixture.ACCOUNT).targets().stream()
+        .filter(t -> t.type() == TargetType.NETWORK_LOAD_BALANCER).findFirst().orElseThrow().id();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void refusesWithTheEc2ErrorCode(Case testCase) {
+    // Given
+    Fixture fixture = new Fixture();
+    testCase.given().accept(fixture);
+    Map<String, String> params = testCase.params().apply(fixture);
+    int resourcesBefore = fixture.state.size();
+    boolean asOtherAccount = params.containsKey("AccountProbe");
+    // When
+    CommandOutcome outcome = fixture.handle(asOtherAccount ? Fixture.OTHER_ACCOUNT : Fixture.ACCOUNT,
+        testCase.action(), params);
+    // Then
+    if (testCase.expectedCode() == null) { // rows that must be refused with InvalidParameterValue via another account
+      assertEquals(INVALID_PARAMETER_VALUE, assertInstanceOf(CommandOutcome.Rejected.class, outcome).error().code());
+    } else {
+      assertEquals(testCase.expectedCode(),
+          assertInstanceOf(CommandOutcome.Rejected.class, outcome, () -> "accepted: " + outcome).error().code());
+    }
+    assertEquals(resourcesBefore, fixture.state.size(), "a refused command changes nothing");
+  }
+}
