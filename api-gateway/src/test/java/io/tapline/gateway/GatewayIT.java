@@ -210,4 +210,47 @@ class GatewayIT {
         prometheus.body());
     assertTrue(prometheus.body().contains("tapline_gateway_request_latency_seconds"));
   }
+
+  @Test
+  void awsCliCanCallTheGateway() throws Exception {
+    java.nio.file.Path cli = java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+        .map(dir -> java.nio.file.Path.of(dir, "aws")).filter(java.nio.file.Files::isExecutable)
+        .findFirst().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(cli != null, "no aws CLI on PATH");
+
+    CliResult created = aws(cli, "create-traffic-mirror-filter", "--description", "from the cli");
+    assertEquals(0, created.exit(), created.output());
+    assertTrue(created.output().contains("\"TrafficMirrorFilterId\": \"tmf-"), created.output());
+
+    CliResult described = aws(cli, "describe-traffic-mirror-filters", "--filters", "Name=description,Values=from the cli");
+    assertEquals(0, described.exit(), described.output());
+    assertTrue(described.output().contains("from the cli"), described.output());
+
+    CliResult dryRun = aws(cli, "create-traffic-mirror-filter", "--dry-run");
+    assertNotEquals(0, dryRun.exit());
+    assertTrue(dryRun.output().contains("DryRunOperation"), dryRun.output());
+  }
+
+  record CliResult(int exit, String output) {}
+
+  private static CliResult aws(java.nio.file.Path cli, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(cli.toString(), "ec2"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--endpoint-url", gateway.uri().toString(), "--region", "us-east-1", "--output", "json"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("AWS_ACCESS_KEY_ID", Ec2Clients.ACCESS_KEY);
+    builder.environment().put("AWS_SECRET_ACCESS_KEY", Ec2Clients.SECRET_KEY);
+    builder.environment().put("AWS_CONFIG_FILE", "/nonexistent/tapline-config");
+    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/tapline-credentials");
+    builder.environment().put("AWS_MAX_ATTEMPTS", "1");
+    builder.environment().put("AWS_PAGER", "");
+    builder.environment().remove("AWS_PROFILE");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("aws CLI did not finish: " + output);
+    }
+    return new CliResult(process.exitValue(), output);
+  }
 }

@@ -2,7 +2,9 @@ package io.tapline.gateway.auth;
 
 import io.tapline.gateway.domain.Ec2Exception;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -13,28 +15,24 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies AWS Signature Version 4 ({@code Authorization: AWS4-HMAC-SHA256 ...}) on a request.
  *
- * <p>Rather than re-implementing the canonical request, it rebuilds the request with exactly the
- * headers the caller signed and lets the AWS SDK's own {@link AwsV4HttpSigner} sign it again with
- * the caller's signing time, region and service and the key's secret; the signatures are then
- * compared in constant time. The payload is always hashed (the gateway speaks plain HTTP, where
- * the SDKs and the CLI sign the body); a signed {@code x-amz-content-sha256} must match the body.
+ * <p>It recomputes the signature over exactly the headers the caller lists in SignedHeaders, with
+ * the caller's signing time, region and service and the key's secret, and compares the two in
+ * constant time. The payload is hashed from the body; a signed {@code x-amz-content-sha256} must
+ * match the body. (The AWS SDK's {@code AwsV4HttpSigner} cannot be used for this: it always adds
+ * and signs {@code x-amz-content-sha256}, which the AWS CLI does not send for EC2. The tests sign
+ * with that SDK signer and with the CLI, so both clients are checked against this code.)
  *
  * <p>Error codes follow EC2: no signature is {@code MissingAuthenticationToken}, an unparsable one
  * {@code IncompleteSignature}, an unknown key {@code AuthFailure}, a wrong signature or scope
@@ -50,7 +48,6 @@ public final class SigV4Verifier {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
   private static final String CONTENT_SHA256 = "x-amz-content-sha256";
-  private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
   private final Function<String, Optional<AccessKey>> keys;
   private final String serviceName;
@@ -174,68 +171,122 @@ public final class SigV4Verifier {
     }
   }
 
-  private static String recompute(SignedHttpRequest request, AuthorizationHeader auth, AccessKey key,
-                                  Instant signedAt) {
-    SdkHttpRequest.Builder rebuilt;
-    try {
-      String host = request.firstHeader("host");
-      if (host == null) {
-        throw signatureDoesNotMatch("The request has no Host header.");
-      }
-      String path = request.rawPath().isEmpty() ? "/" : request.rawPath();
-      URI uri = URI.create("http://" + host + path);
-      rebuilt = SdkHttpRequest.builder()
-          .method(SdkHttpMethod.fromValue(request.method()))
-          .uri(uri)
-          .encodedPath(uri.getRawPath());
-    } catch (IllegalArgumentException e) {
-      throw signatureDoesNotMatch("The request cannot be rebuilt for signing: " + e.getMessage());
-    }
-    try {
-      rawQueryParameters(request.rawQuery()).forEach(rebuilt::putRawQueryParameter);
-    } catch (IllegalArgumentException e) {
-      throw signatureDoesNotMatch("The query string cannot be decoded: " + e.getMessage());
-    }
+  /** Recomputes the signature over exactly the headers the caller signed (AWS SigV4, header form). */
+  static String recompute(SignedHttpRequest request, AuthorizationHeader auth, AccessKey key, Instant signedAt) {
+    String amzDate = AMZ_DATE.format(signedAt.atOffset(ZoneOffset.UTC));
+    StringBuilder canonical = new StringBuilder(512)
+        .append(request.method()).append('\n')
+        .append(canonicalPath(request.rawPath())).append('\n')
+        .append(canonicalQuery(request.rawQuery())).append('\n');
     for (String name : auth.signedHeaders()) {
       List<String> values = request.headers().get(name);
       if (values == null) {
         throw signatureDoesNotMatch("The signed header '" + name + "' is missing from the request.");
       }
-      rebuilt.putHeader(name, values);
+      canonical.append(name).append(':');
+      for (int i = 0; i < values.size(); i++) {
+        if (i > 0) {
+          canonical.append(',');
+        }
+        canonical.append(values.get(i).trim().replaceAll(" +", " "));
+      }
+      canonical.append('\n');
     }
-    SignedRequest signed = SIGNER.sign(r -> r
-        .identity(AwsCredentialsIdentity.create(key.accessKeyId(), key.secretKey()))
-        .request(rebuilt.build())
-        .payload(ContentStreamProvider.fromByteArrayUnsafe(request.body()))
-        .putProperty(AwsV4HttpSigner.REGION_NAME, auth.region())
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, auth.service())
-        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-    AuthorizationHeader recomputed = parse(signed.request().firstMatchingHeader("Authorization")
-        .orElseThrow(() -> new IllegalStateException("signer produced no Authorization header")));
-    if (!recomputed.signedHeaders().equals(auth.signedHeaders())) {
-      throw signatureDoesNotMatch("The signed headers " + auth.signedHeaders()
-          + " are not a valid SigV4 signed header list.");
-    }
-    return recomputed.signature();
+    canonical.append('\n').append(String.join(";", auth.signedHeaders())).append('\n');
+    String declared = request.firstHeader(CONTENT_SHA256);
+    canonical.append(declared != null ? declared : sha256Hex(request.body()));
+
+    String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + auth.scope() + "\n"
+        + sha256Hex(canonical.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] signingKey = hmac(("AWS4" + key.secretKey()).getBytes(StandardCharsets.UTF_8), auth.date());
+    signingKey = hmac(signingKey, auth.region());
+    signingKey = hmac(signingKey, auth.service());
+    signingKey = hmac(signingKey, SCOPE_TERMINATOR);
+    return HexFormat.of().formatHex(hmac(signingKey, stringToSign));
   }
 
-  /** Query parameters as sent (still encoded), which is how SigV4 canonicalizes them after re-encoding. */
-  private static Map<String, List<String>> rawQueryParameters(String rawQuery) {
-    Map<String, List<String>> params = new java.util.LinkedHashMap<>();
-    if (rawQuery.isEmpty()) {
-      return params;
+  /**
+   * The path as SigV4 canonicalizes it for every service but S3: dot segments removed, then each
+   * segment URI-encoded once more (the path arrives encoded, so it is encoded twice in total).
+   */
+  static String canonicalPath(String rawPath) {
+    if (rawPath == null || rawPath.isEmpty()) {
+      return "/";
     }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
+    String normalized;
+    try {
+      normalized = URI.create(rawPath).normalize().getRawPath();
+    } catch (IllegalArgumentException e) {
+      throw signatureDoesNotMatch("The request path cannot be canonicalized: " + e.getMessage());
+    }
+    if (normalized == null || normalized.isEmpty()) {
+      normalized = "/";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String segment : normalized.split("/", -1)) {
+      if (!out.isEmpty() || normalized.startsWith("/")) {
+        out.append('/');
       }
-      int eq = pair.indexOf('=');
-      String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+      out.append(uriEncode(segment));
     }
-    return params;
+    String path = out.toString();
+    return path.startsWith("//") ? path.substring(1) : path;
+  }
+
+  /** Query parameters decoded, re-encoded the SigV4 way and sorted by name, then value. */
+  static String canonicalQuery(String rawQuery) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return "";
+    }
+    List<String[]> pairs = new ArrayList<>();
+    try {
+      for (String pair : rawQuery.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        pairs.add(new String[] {uriEncode(name), uriEncode(value)});
+      }
+    } catch (IllegalArgumentException e) {
+      throw signatureDoesNotMatch("The query string cannot be decoded: " + e.getMessage());
+    }
+    pairs.sort(Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]));
+    StringBuilder out = new StringBuilder();
+    for (String[] p : pairs) {
+      if (!out.isEmpty()) {
+        out.append('&');
+      }
+      out.append(p[0]).append('=').append(p[1]);
+    }
+    return out.toString();
+  }
+
+  /** RFC 3986 encoding as SigV4 wants it: unreserved characters kept, everything else %XX (upper case). */
+  static String uriEncode(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '.' || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  private static byte[] hmac(byte[] key, String data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+    }
   }
 
   static String sha256Hex(byte[] body) {

@@ -149,4 +149,29 @@ class SigV4VerifierTest {
     assertEquals("SignatureDoesNotMatch", codeOf(() -> verifier.verify(
         withHeader(request, "x-amz-content-sha256", SigV4Verifier.sha256Hex("other".getBytes(StandardCharsets.UTF_8))))));
   }
+
+  @Test
+  void matchesTheSigV4TestSuiteVanillaGet() {
+    // Given the "get-vanilla" case of the public SigV4 test suite: only host and x-amz-date signed,
+    // no x-amz-content-sha256 (as the AWS CLI signs EC2 calls)
+    AccessKey example = new AccessKey("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "111122223333");
+    SigV4Verifier suiteVerifier = new SigV4Verifier(id -> Optional.of(example), "service", Duration.ofMinutes(15),
+        Clock.fixed(Instant.parse("2015-08-30T12:36:00Z"), ZoneOffset.UTC));
+    SignedHttpRequest request = new SignedHttpRequest("GET", "/", "", Map.of(
+        "Host", List.of("example.amazonaws.com"),
+        "X-Amz-Date", List.of("20150830T123600Z"),
+        "Authorization", List.of("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+            + "SignedHeaders=host;x-amz-date, "
+            + "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")), new byte[0]);
+
+    // When / Then it verifies
+    assertEquals("111122223333", suiteVerifier.verify(request).accountId());
+  }
+
+  @Test
+  void canonicalQueryIsSortedAndReencoded() {
+    assertEquals("A=1&B=a%20b&B=c&C=", SigV4Verifier.canonicalQuery("B=c&C&A=1&B=a+b"));
+    assertEquals("/a%2520b/c", SigV4Verifier.canonicalPath("/a%20b/x/../c"));
+    assertEquals("/", SigV4Verifier.canonicalPath(""));
+  }
 }
