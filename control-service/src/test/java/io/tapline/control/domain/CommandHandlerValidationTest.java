@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every refusal the handler knows, one row each: given a fixture, when the command runs, then this code. */
 class CommandHandlerValidationTest {
 
-  record Case(String name, Consumer<Fixture> given, String action, Function<Fixture, Map<String, String>> params,
-      String expectedCode) {
+  record Case(String name, Consumer<Fixture> given, String account, String action,
+      Function<Fixture, Map<String, String>> params, String expectedCode) {
     @Override
     public String toString() {
       return name;
@@ -23,12 +23,17 @@ class CommandHandlerValidationTest {
   }
 
   static Case row(String name, String action, Function<Fixture, Map<String, String>> params, String code) {
-    return new Case(name, f -> {}, action, params, code);
+    return new Case(name, f -> {}, Fixture.ACCOUNT, action, params, code);
+  }
+
+  /** A row whose command comes from another account than the fixture's resources. */
+  static Case fromOtherAccount(String name, String action, Function<Fixture, Map<String, String>> params, String code) {
+    return new Case(name, f -> {}, Fixture.OTHER_ACCOUNT, action, params, code);
   }
 
   static Case row(String name, Consumer<Fixture> given, String action, Function<Fixture, Map<String, String>> params,
       String code) {
-    return new Case(name, given, action, params, code);
+    return new Case(name, given, Fixture.ACCOUNT, action, params, code);
   }
 
   static final String MISSING_ENI = "eni-00000000000000fff";
@@ -62,8 +67,10 @@ class CommandHandlerValidationTest {
         row("delete unknown target", "DeleteTrafficMirrorTarget",
             f -> Map.of("TrafficMirrorTargetId", "tmt-00000000000000fff"), TARGET_NOT_FOUND),
         row("delete target without id", "DeleteTrafficMirrorTarget", f -> Map.of(), MISSING_PARAMETER),
-        row("delete another account's target", "DeleteTrafficMirrorTarget",
-            f -> Map.of("TrafficMirrorTargetId", f.targetId, "AccountProbe", "x"), TARGET_NOT_FOUND) ,
+        fromOtherAccount("delete another account's target", "DeleteTrafficMirrorTarget",
+            f -> Map.of("TrafficMirrorTargetId", f.targetId), TARGET_NOT_FOUND),
+        fromOtherAccount("session on another account's resources", "CreateTrafficMirrorSession",
+            f -> f.session(), INTERFACE_NOT_FOUND),
         row("delete target in use", sessionOne(), "DeleteTrafficMirrorTarget",
             f -> Map.of("TrafficMirrorTargetId", f.targetId), TARGET_IN_USE),
         // filters
@@ -162,8 +169,8 @@ class CommandHandlerValidationTest {
         row("register without id", "RegisterNetworkInterface", f -> Map.of("Host", "h"), MISSING_PARAMETER),
         row("register a malformed MAC", "RegisterNetworkInterface",
             f -> Map.of("NetworkInterfaceId", "eni-1", "MacAddress", "02:00"), INVALID_PARAMETER_VALUE),
-        row("register another account's interface", "RegisterNetworkInterface",
-            f -> Map.of("NetworkInterfaceId", f.sourceEni, "AccountProbe", "x"), null),
+        fromOtherAccount("register another account's interface", "RegisterNetworkInterface",
+            f -> Map.of("NetworkInterfaceId", f.sourceEni), INVALID_PARAMETER_VALUE),
         row("delete unknown interface", "DeleteNetworkInterface",
             f -> Map.of("NetworkInterfaceId", MISSING_ENI), INTERFACE_NOT_FOUND),
         // tags and generic
@@ -197,17 +204,11 @@ class CommandHandlerValidationTest {
     testCase.given().accept(fixture);
     Map<String, String> params = testCase.params().apply(fixture);
     int resourcesBefore = fixture.state.size();
-    boolean asOtherAccount = params.containsKey("AccountProbe");
     // When
-    CommandOutcome outcome = fixture.handle(asOtherAccount ? Fixture.OTHER_ACCOUNT : Fixture.ACCOUNT,
-        testCase.action(), params);
+    CommandOutcome outcome = fixture.handle(testCase.account(), testCase.action(), params);
     // Then
-    if (testCase.expectedCode() == null) { // rows that must be refused with InvalidParameterValue via another account
-      assertEquals(INVALID_PARAMETER_VALUE, assertInstanceOf(CommandOutcome.Rejected.class, outcome).error().code());
-    } else {
-      assertEquals(testCase.expectedCode(),
-          assertInstanceOf(CommandOutcome.Rejected.class, outcome, () -> "accepted: " + outcome).error().code());
-    }
+    assertEquals(testCase.expectedCode(),
+        assertInstanceOf(CommandOutcome.Rejected.class, outcome, () -> "accepted: " + outcome).error().code());
     assertEquals(resourcesBefore, fixture.state.size(), "a refused command changes nothing");
   }
 }
