@@ -13,6 +13,8 @@ import io.tapline.capture.domain.TimeSource;
 import io.tapline.capture.kafka.KafkaBatchPublisher;
 import io.tapline.capture.kafka.MirrorConfigListener;
 import io.tapline.capture.kafka.RegistrationPublisher;
+import io.tapline.capture.pcap.DeviceAddresses;
+import io.tapline.capture.pcap.LivePcapSource;
 import io.tapline.runtime.HealthCheck;
 import io.tapline.runtime.ServiceEndpoint;
 import io.tapline.runtime.SettingsSource;
@@ -104,6 +106,8 @@ public final class CaptureMain {
     private final List<PacketSource> sources = new ArrayList<>();
     private final List<InterfaceCapture> captures = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The configured interfaces, live ones completed with the device's MAC and addresses. */
+    private List<InterfaceSpec> interfaces = List.of();
     private Producer<String, byte[]> packetProducer;
     private Producer<String, byte[]> registrationProducer;
     private KafkaBatchPublisher publisher;
@@ -121,7 +125,8 @@ public final class CaptureMain {
     }
 
     private void start() {
-      for (InterfaceSpec spec : config.interfaces()) {
+      interfaces = config.interfaces().stream().map(DeviceAddresses::complete).toList();
+      for (InterfaceSpec spec : interfaces) {
         sources.add(openSource(spec));
         activations.put(spec.networkInterfaceId(), new MirrorActivation());
       }
@@ -138,15 +143,15 @@ public final class CaptureMain {
       registrationProducer = new KafkaProducer<>(registrationProducerProperties(), new StringSerializer(),
           new ByteArraySerializer());
       RegistrationPublisher registrations = new RegistrationPublisher(registrationProducer, Topics.COMMANDS,
-          config.accountId(), config.host(), config.zone(), config.interfaces(), counters::registrationSent);
+          config.accountId(), config.host(), config.zone(), interfaces, counters::registrationSent);
       try {
         registrations.registerAll().get(FIRST_REGISTRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("registered {} interface(s) in account {}", config.interfaces().size(), config.accountId());
+        LOG.info("registered {} interface(s) in account {}", interfaces.size(), config.accountId());
       } catch (Exception e) {
         LOG.warn("first registration not acknowledged yet ({}); it is retried every {} ms", e.toString(),
             config.registrationIntervalMillis());
       }
-      if (config.registrationIntervalMillis() > 0 && !config.interfaces().isEmpty()) {
+      if (config.registrationIntervalMillis() > 0 && !interfaces.isEmpty()) {
         registrationTimer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("capture-registration").factory());
         registrationTimer.scheduleAtFixedRate(registrations::registerAll, config.registrationIntervalMillis(),
@@ -157,8 +162,8 @@ public final class CaptureMain {
           List.of(new MirrorConfigListener(activations))).start();
 
       long lingerNanos = TimeUnit.MILLISECONDS.toNanos(config.batchLingerMillis());
-      for (int i = 0; i < config.interfaces().size(); i++) {
-        InterfaceSpec spec = config.interfaces().get(i);
+      for (int i = 0; i < interfaces.size(); i++) {
+        InterfaceSpec spec = interfaces.get(i);
         String id = spec.networkInterfaceId();
         FlowBatcher batcher = new FlowBatcher(partitions, config.batchMaxBytes(), lingerNanos, publisher.sinkFor(id));
         InterfaceCapture capture = new InterfaceCapture(spec, sources.get(i), activations.get(id), batcher, counters,
@@ -172,20 +177,32 @@ public final class CaptureMain {
       endpoint = ServiceEndpoint.start(vertx, config.httpHost(), config.httpPort(), "capture-service", registry,
           healthChecks());
       LOG.info("capture-service up: health and metrics on {}:{}, {} interface(s), {} partitions",
-          config.httpHost(), endpoint.port(), config.interfaces().size(), partitions);
+          config.httpHost(), endpoint.port(), interfaces.size(), partitions);
     }
 
-    private static PacketSource openSource(InterfaceSpec spec) {
-      if (spec.source() instanceof SourceSpec.Replay replay) {
-        try {
-          return ReplaySource.open(replay);
-        } catch (IOException e) {
-          throw new IllegalArgumentException("interface " + spec.networkInterfaceId() + ": cannot replay "
-              + replay.file() + ": " + e.getMessage(), e);
+    private PacketSource openSource(InterfaceSpec spec) {
+      return switch (spec.source()) {
+        case SourceSpec.Replay replay -> {
+          try {
+            yield ReplaySource.open(replay);
+          } catch (IOException e) {
+            throw new IllegalArgumentException("interface " + spec.networkInterfaceId() + ": cannot replay "
+                + replay.file() + ": " + e.getMessage(), e);
+          }
         }
-      }
-      throw new IllegalArgumentException("interface " + spec.networkInterfaceId() + ": " + spec.source()
-          + " is not supported by this build");
+        case SourceSpec.Live live -> {
+          // Opened (and closed) once now, so a missing device or missing capabilities stop the
+          // start with a clear message; afterwards the device is open only while it has a session.
+          try {
+            LivePcapSource.probe(live);
+          } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("interface " + spec.networkInterfaceId() + ": " + e.getMessage(), e);
+          }
+          LOG.info("{}: live capture of {} through {}", spec.networkInterfaceId(), live.device(),
+              LivePcapSource.libraryVersion());
+          yield new LivePcapSource(spec.networkInterfaceId(), live, counters, TimeSource.SYSTEM);
+        }
+      };
     }
 
     private Properties packetProducerProperties() {
@@ -244,8 +261,21 @@ public final class CaptureMain {
       Map<String, HealthCheck> checks = new LinkedHashMap<>();
       checks.put("mirror-config", () -> mirrorConfigView.isCaughtUp() ? null : "still reading " + Topics.MIRROR_CONFIG.name());
       checks.put("capture", () -> {
-        List<String> failed = captures.stream().filter(c -> c.state() == InterfaceCapture.State.FAILED)
-            .map(c -> c.spec().networkInterfaceId() + ": " + c.failure()).toList();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < captures.size(); i++) {
+          InterfaceCapture capture = captures.get(i);
+          String id = capture.spec().networkInterfaceId();
+          if (capture.state() == InterfaceCapture.State.FAILED) {
+            failed.add(id + ": " + capture.failure());
+          } else if (!threads.get(i).isAlive() && capture.state() != InterfaceCapture.State.FINISHED
+              && capture.state() != InterfaceCapture.State.STOPPED) {
+            failed.add(id + ": capture thread ended in state " + capture.state());
+          }
+          String problem = sources.get(i).problem();
+          if (problem != null) {
+            failed.add(id + ": " + problem);
+          }
+        }
         return failed.isEmpty() ? null : String.join("; ", failed);
       });
       checks.put("delivery", () -> {
@@ -271,9 +301,18 @@ public final class CaptureMain {
       return partitions;
     }
 
-    /** The served interfaces, as configured (with derived ids filled in). */
+    /** The served interfaces, as configured (with derived ids, and the MAC and addresses of live devices, filled in). */
     public List<InterfaceSpec> interfaces() {
-      return config.interfaces();
+      return interfaces;
+    }
+
+    /** Whether the capture thread of each interface is running, by interface id. */
+    public Map<String, Boolean> captureThreadsAlive() {
+      Map<String, Boolean> alive = new LinkedHashMap<>();
+      for (int i = 0; i < captures.size(); i++) {
+        alive.put(captures.get(i).spec().networkInterfaceId(), threads.get(i).isAlive());
+      }
+      return alive;
     }
 
     /** State of each interface's capture, by interface id. */

@@ -21,6 +21,8 @@ public final class CaptureMetrics {
   public static final String TAG_INTERFACE = "interface";
   public static final String TAG_DIRECTION = "direction";
   public static final String TAG_REASON = "reason";
+  /** Direction tag of kernel drops, whose direction nobody knows. */
+  public static final String DIRECTION_UNKNOWN = "unknown";
 
   private CaptureMetrics() {}
 }

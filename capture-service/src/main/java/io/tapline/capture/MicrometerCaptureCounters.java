@@ -57,6 +57,16 @@ final class MicrometerCaptureCounters implements CaptureCounters {
     counter(CaptureMetrics.BATCHES_SENT, networkInterfaceId, null, null).increment();
   }
 
+  @Override
+  public void kernelDropped(String networkInterfaceId, long packets) {
+    String key = CaptureMetrics.PACKETS_SKIPPED + '|' + networkInterfaceId + "|unknown|" + SkipReason.KERNEL_DROP;
+    counters.computeIfAbsent(key, k -> Counter.builder(CaptureMetrics.PACKETS_SKIPPED)
+        .tag(CaptureMetrics.TAG_INTERFACE, networkInterfaceId)
+        .tag(CaptureMetrics.TAG_DIRECTION, CaptureMetrics.DIRECTION_UNKNOWN)
+        .tag(CaptureMetrics.TAG_REASON, SkipReason.KERNEL_DROP.tag())
+        .register(registry)).increment(packets);
+  }
+
   void registrationSent(String networkInterfaceId) {
     counter(CaptureMetrics.REGISTRATIONS_SENT, networkInterfaceId, null, null).increment();
   }

@@ -12,6 +12,12 @@ public interface CaptureCounters {
 
   void batchSent(String networkInterfaceId);
 
+  /**
+   * Frames the kernel dropped before the agent could read them (libpcap's ps_drop); neither
+   * their direction nor their size is known.
+   */
+  default void kernelDropped(String networkInterfaceId, long packets) {}
+
   /** Counts nothing; for tests that look at batches only. */
   CaptureCounters NONE = new CaptureCounters() {
     @Override

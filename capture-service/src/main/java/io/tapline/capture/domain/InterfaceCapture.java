@@ -48,6 +48,7 @@ public final class InterfaceCapture implements Runnable {
   @Override
   public void run() {
     boolean capturing = false;
+    CapturePreFilter.Decision appliedPreFilter = null;
     try {
       while (!stopRequested) {
         if (!activation.active()) {
@@ -59,6 +60,12 @@ public final class InterfaceCapture implements Runnable {
           state = State.WAITING_FOR_SESSION;
           activation.awaitActive(MAX_WAIT_NANOS);
           continue;
+        }
+        CapturePreFilter.Decision wanted = activation.preFilter();
+        if (wanted != appliedPreFilter) {
+          // Set before resume, so a live source opens its handle with the right filter at once.
+          source.preFilter(wanted);
+          appliedPreFilter = wanted;
         }
         if (!capturing) {
           source.resume();

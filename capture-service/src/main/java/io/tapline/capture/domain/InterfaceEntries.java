@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Parses the interface list of {@code tapline.capture.interfaces}: entries separated by {@code ;},
@@ -26,13 +27,16 @@ import java.util.Set;
  *   <tr><td>id</td><td>interface id, eni- and 8 or 17 hex digits; default derived from host and name</td></tr>
  *   <tr><td>name</td><td>interface name; default the replay file's name or the device</td></tr>
  *   <tr><td>replay</td><td>pcap or pcapng file to replay (Ethernet)</td></tr>
- *   <tr><td>device</td><td>device for live capture (not available yet)</td></tr>
+ *   <tr><td>device</td><td>device for live capture through libpcap (eth0)</td></tr>
  *   <tr><td>mac</td><td>the interface's MAC, decides ingress and egress</td></tr>
  *   <tr><td>ip</td><td>an address of the interface, repeatable; the first is the primary</td></tr>
  *   <tr><td>speed</td><td>replay pacing: recorded (default), max, or N pps</td></tr>
  *   <tr><td>loop</td><td>replay again from the start at the end: true or false (default)</td></tr>
  *   <tr><td>timestamps</td><td>replay (default: the time of replay) or original (the file's)</td></tr>
  *   <tr><td>description</td><td>free text for the registration</td></tr>
+ *   <tr><td>snaplen</td><td>live: bytes kept per frame (64-262144, default 262144)</td></tr>
+ *   <tr><td>promisc</td><td>live: promiscuous mode, true (default) or false</td></tr>
+ *   <tr><td>kernel-buffer</td><td>live: kernel ring size in bytes (default 16 MiB, at least 1 MiB)</td></tr>
  * </table>
  *
  * Every problem of every entry is reported, each naming its entry.
@@ -42,8 +46,11 @@ public final class InterfaceEntries {
   public static final String ENTRY_SEPARATOR = ";";
   public static final String ITEM_SEPARATOR = ",";
   static final Set<String> KEYS = Set.of("id", "name", "replay", "device", "mac", "ip", "speed", "loop", "timestamps",
-      "description");
+      "description", "snaplen", "promisc", "kernel-buffer");
   private static final Set<String> REPLAY_ONLY_KEYS = Set.of("speed", "loop", "timestamps");
+  private static final Set<String> LIVE_ONLY_KEYS = Set.of("snaplen", "promisc", "kernel-buffer");
+  /** Linux interface names: at most 15 bytes, no '/', no white space (IFNAMSIZ - 1). */
+  private static final Pattern DEVICE_NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
 
   /** Parsed interfaces, or the problems that stopped them; empty problems means success. */
   public record Parsed(List<InterfaceSpec> interfaces, List<String> problems) {}
@@ -163,13 +170,12 @@ public final class InterfaceEntries {
       return null;
     }
     if (device != null) {
-      for (String key : REPLAY_ONLY_KEYS) {
-        if (single.containsKey(key)) {
-          problems.add("key '" + key + "' only applies to replay=");
-        }
+      return live(device, single, problems);
+    }
+    for (String key : LIVE_ONLY_KEYS) {
+      if (single.containsKey(key)) {
+        problems.add("key '" + key + "' only applies to device=");
       }
-      problems.add("device=" + device + ": live capture through libpcap is not available in this build; use replay=");
-      return null;
     }
     Path file;
     try {
@@ -198,6 +204,44 @@ public final class InterfaceEntries {
       default -> problems.add("timestamps: expected replay or original, got '" + timestamps + "'");
     }
     return new SourceSpec.Replay(file, speed, loop, original);
+  }
+
+  private static SourceSpec.Live live(String device, Map<String, String> single, List<String> problems) {
+    for (String key : REPLAY_ONLY_KEYS) {
+      if (single.containsKey(key)) {
+        problems.add("key '" + key + "' only applies to replay=");
+      }
+    }
+    if (!DEVICE_NAME.matcher(device).matches()) {
+      problems.add("device: '" + device + "' is not an interface name (1-15 of letters, digits, _ . : @ -)");
+    }
+    int snapLength = integer(single, "snaplen", SourceSpec.Live.DEFAULT_SNAP_LENGTH, SourceSpec.Live.MIN_SNAP_LENGTH,
+        SourceSpec.Live.DEFAULT_SNAP_LENGTH, problems);
+    int kernelBuffer = integer(single, "kernel-buffer", SourceSpec.Live.DEFAULT_KERNEL_BUFFER_BYTES,
+        SourceSpec.Live.MIN_KERNEL_BUFFER_BYTES, Integer.MAX_VALUE, problems);
+    boolean promiscuous = bool(single, "promisc", true, problems);
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new SourceSpec.Live(device, snapLength, promiscuous, kernelBuffer);
+  }
+
+  private static int integer(Map<String, String> single, String key, int defaultValue, int min, int max,
+      List<String> problems) {
+    String value = single.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(key + ": expected a whole number " + min + "-" + max + ", got '" + value + "'");
+    return defaultValue;
   }
 
   private static boolean bool(Map<String, String> single, String key, boolean defaultValue, List<String> problems) {

@@ -14,13 +14,29 @@ public final class MirrorActivation {
 
   private final Object monitor = new Object();
   private volatile long version = INACTIVE;
+  private volatile CapturePreFilter.Decision preFilter = CapturePreFilter.Decision.everything("no session");
 
   /**
    * The interface has a configuration with sessions, of version {@code updatedAtMillis} (a version
    * of 0 or less, which the control service never writes, still activates, as version 1).
    */
   public void activate(long updatedAtMillis) {
+    activate(updatedAtMillis, CapturePreFilter.Decision.everything("not derived"));
+  }
+
+  /**
+   * Like {@link #activate(long)}, with the kernel pre-filter derived from the sessions' rules. The
+   * pre-filter is published before the version, so a capture thread that sees the new version
+   * also sees its pre-filter.
+   */
+  public void activate(long updatedAtMillis, CapturePreFilter.Decision preFilter) {
+    this.preFilter = java.util.Objects.requireNonNull(preFilter, "preFilter");
     set(Math.max(1, updatedAtMillis));
+  }
+
+  /** The pre-filter of the current configuration (captures everything when none was derived). */
+  public CapturePreFilter.Decision preFilter() {
+    return preFilter;
   }
 
   /** The configuration is gone (tombstone) or has no session: capture nothing. */

@@ -3,9 +3,9 @@ package io.tapline.capture.domain;
 import java.io.IOException;
 
 /**
- * Where one interface's frames come from: a pcap replay now, libpcap live capture later (through
- * java.lang.foreign; it plugs in as another implementation). The interface's capture thread is
- * the only caller.
+ * Where one interface's frames come from: a pcap replay, or libpcap live capture (through
+ * java.lang.foreign, in the adapter package {@code io.tapline.capture.pcap}). The interface's
+ * capture thread is the only caller, except for {@link #close} after that thread has ended.
  *
  * <p>{@link #next} waits a bounded time, so the caller can close batches on time and notice a
  * stop request; it must never block longer than asked.
@@ -28,6 +28,20 @@ public interface PacketSource extends AutoCloseable {
 
   /** Capture resumes after {@link #suspend} (a replay re-anchors its pacing). */
   default void resume() {}
+
+  /**
+   * The kernel pre-filter to apply from now on ({@link CapturePreFilter}); a source that cannot
+   * filter (a replay) ignores it and delivers everything, which is always safe.
+   */
+  default void preFilter(CapturePreFilter.Decision decision) {}
+
+  /**
+   * A problem the source has right now and is trying to get over by itself (device down, no
+   * permission), for health; null when it is fine.
+   */
+  default String problem() {
+    return null;
+  }
 
   /** What the source reads, for logs and health. */
   String describe();

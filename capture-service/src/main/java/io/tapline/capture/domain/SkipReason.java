@@ -9,7 +9,12 @@ public enum SkipReason {
   /** The frame is shorter than an Ethernet header. */
   MALFORMED("malformed"),
   /** The frame is not Ethernet (another pcap link type). */
-  UNSUPPORTED_LINK_TYPE("unsupported-link-type");
+  UNSUPPORTED_LINK_TYPE("unsupported-link-type"),
+  /**
+   * The kernel dropped the frame before the agent read it (its capture ring was full); the
+   * direction is unknown, the metrics tag it {@code unknown}.
+   */
+  KERNEL_DROP("kernel-drop");
 
   private final String tag;
 

@@ -21,7 +21,7 @@ class InterfaceCaptureTest {
 
   private static final String ENI = "eni-0123456789abcdef0";
   private static final InterfaceSpec SPEC = new InterfaceSpec(ENI, "test", MacAddress.parse("02:00:00:00:00:01"),
-      IpAddresses.parse(List.of("10.0.0.1")), null, new SourceSpec.Live("test0"));
+      IpAddresses.parse(List.of("10.0.0.1")), null, SourceSpec.Live.of("test0"));
 
   /** A source that hands out queued frames at once, then reports exhaustion. */
   private static final class QueueSource implements PacketSource {

@@ -85,7 +85,7 @@ class InterfaceEntriesTest {
         "name=x",                                                // 5 no source
         "replay=" + pcap + ",device=eth0",                       // 6 two sources
         "replay=" + pcap + ",speed=warp,loop=maybe,colour=red",  // 7 three bad items
-        "device=eth0",                                           // 8 live capture not available
+        "device=eth0,speed=max,snaplen=10,promisc=perhaps",      // 8 replay key on a live entry, bad live keys
         "q,replay=" + pcap + ",name=r");                         // 9 fine
     // When parsed
     List<String> problems = InterfaceEntries.parse(text, "h").problems();
@@ -99,8 +99,32 @@ class InterfaceEntriesTest {
     assertTrue(all.contains("entry 6") && all.contains("expected exactly one source"), all);
     assertTrue(all.contains("entry 7") && all.contains("speed:") && all.contains("loop:")
         && all.contains("unknown key 'colour'"), all);
-    assertTrue(all.contains("entry 8") && all.contains("live capture"), all);
+    assertTrue(all.contains("entry 8") && all.contains("key 'speed' only applies to replay=")
+        && all.contains("snaplen: expected a whole number 64-262144") && all.contains("promisc:"), all);
     assertTrue(all.contains("entry 9") && all.contains("key 'name' given twice"), all);
+  }
+
+  @Test
+  void liveEntryTakesTheDeviceAsNameAndHasCaptureDefaults() {
+    // Given a bare live entry and one with every live key
+    InterfaceEntries.Parsed parsed = InterfaceEntries.parse(
+        "device=eth0;eni-0123456789abcdef0,device=veth1,snaplen=128,promisc=false,kernel-buffer=2097152,ip=10.0.0.1",
+        "h");
+    // Then both parse, with the device as name and the documented defaults
+    assertEquals(List.of(), parsed.problems());
+    InterfaceSpec bare = parsed.interfaces().get(0);
+    assertEquals("eth0", bare.name());
+    assertEquals(SourceSpec.Live.of("eth0"), bare.source());
+    assertEquals(new SourceSpec.Live("veth1", 128, false, 2_097_152), parsed.interfaces().get(1).source());
+  }
+
+  @Test
+  void liveOnlyKeysAreRefusedOnReplaysAndDeviceNamesAreChecked() {
+    String all = String.join("\n", InterfaceEntries.parse(
+        "replay=" + pcap + ",snaplen=128;device=eth0/../x;device=this-name-is-far-too-long", "h").problems());
+    assertTrue(all.contains("entry 1") && all.contains("key 'snaplen' only applies to device="), all);
+    assertTrue(all.contains("entry 2") && all.contains("is not an interface name"), all);
+    assertTrue(all.contains("entry 3") && all.contains("is not an interface name"), all);
   }
 
   @Test
