@@ -7,6 +7,7 @@ import io.tapline.schemas.avro.MirroredPacketBatch;
 import io.tapline.schemas.avro.ResourceCommand;
 import io.tapline.schemas.avro.ResourceState;
 import io.tapline.schemas.avro.TargetDeliveryConfig;
+import io.tapline.schemas.avro.TargetHealthState;
 import java.util.List;
 
 /**
@@ -44,6 +45,11 @@ public final class Topics {
       "tapline.target-config", new AvroSerde<>(TargetDeliveryConfig.class), 1, true,
       "delivery endpoints per target, keyed by target id");
 
+  /** Health of load-balancer members as the target service checks them, keyed by "targetGroupArn|address:port". */
+  public static final TopicSpec<TargetHealthState> TARGET_HEALTH = new TopicSpec<>(
+      "tapline.target-health", new AvroSerde<>(TargetHealthState.class), 1, true,
+      "health of load-balancer members, keyed by target group ARN and member");
+
   /** Captured packet batches, partitioned by symmetric flow hash. */
   public static final TopicSpec<CapturedPacketBatch> PACKETS_CAPTURED = new TopicSpec<>(
       "tapline.packets.captured", new AvroSerde<>(CapturedPacketBatch.class),
@@ -59,6 +65,6 @@ public final class Topics {
   /** Every topic, in the order a fresh cluster should create them. */
   public static List<TopicSpec<?>> all() {
     return List.of(COMMANDS, COMMAND_RESULTS, RESOURCES, MIRROR_CONFIG, TARGET_CONFIG,
-        PACKETS_CAPTURED, PACKETS_MIRRORED);
+        PACKETS_CAPTURED, PACKETS_MIRRORED, TARGET_HEALTH);
   }
 }
