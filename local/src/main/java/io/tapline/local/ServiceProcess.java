@@ -38,6 +38,7 @@ final class ServiceProcess implements AutoCloseable {
     command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tapline.schemas.avro");
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-Dtapline.service=" + name);
+    command.add("-Dlogback.configurationFile=logback-local.xml");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(ChildMain.class.getName());
