@@ -2,8 +2,11 @@ package io.tapline.control;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Requires;
+import io.tapline.control.domain.AddressRange;
 import io.tapline.control.domain.Limits;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Typed settings under {@code tapline.control.*}; every one has an environment override as
@@ -26,6 +29,9 @@ public class ControlConfiguration {
   private int targetsPerAccount = 10_000;
   private int filtersPerAccount = 10_000;
   private int sourcesPerTarget = 10;
+  private int sessionsPerTarget = Limits.DEFAULT_SESSIONS_PER_TARGET;
+  private boolean targetInSourceZone = true;
+  private List<String> allowedTargetRanges = new ArrayList<>(AddressRange.DEFAULT_TARGET_RANGES);
 
   public ControlSettings toSettings(String bootstrapServers) {
     require(!transactionalId.isBlank(), "tapline.control.transactional-id must not be blank");
@@ -35,13 +41,19 @@ public class ControlConfiguration {
     require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "tapline.control.startup-timeout must be positive");
     require(!defaultZone.isBlank(), "tapline.control.default-zone must not be blank");
     for (int quota : new int[] {sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
-        filtersPerAccount, sourcesPerTarget}) {
+        filtersPerAccount, sourcesPerTarget, sessionsPerTarget}) {
       require(quota >= 1, "tapline.control quotas must be at least 1");
     }
     require(bootstrapServers != null && !bootstrapServers.isBlank(), "tapline.kafka.bootstrap-servers must be set");
+    List<AddressRange> ranges;
+    try {
+      ranges = AddressRange.parseAll(allowedTargetRanges == null ? List.of() : allowedTargetRanges);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("tapline.control.allowed-target-ranges: " + e.getMessage(), e);
+    }
     return new ControlSettings(bootstrapServers, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort,
         new Limits(sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
-            filtersPerAccount, sourcesPerTarget, defaultZone));
+            filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone, ranges));
   }
 
   private static void require(boolean condition, String message) {
@@ -150,5 +162,32 @@ public class ControlConfiguration {
 
   public void setSourcesPerTarget(int sourcesPerTarget) {
     this.sourcesPerTarget = sourcesPerTarget;
+  }
+
+  /** TrafficMirrorSessionsPerTargetLimitExceeded: sessions per target, any target type. */
+  public int getSessionsPerTarget() {
+    return sessionsPerTarget;
+  }
+
+  public void setSessionsPerTarget(int sessionsPerTarget) {
+    this.sessionsPerTarget = sessionsPerTarget;
+  }
+
+  /** A network-interface target must be in the source interface's availability zone. */
+  public boolean isTargetInSourceZone() {
+    return targetInSourceZone;
+  }
+
+  public void setTargetInSourceZone(boolean targetInSourceZone) {
+    this.targetInSourceZone = targetInSourceZone;
+  }
+
+  /** CIDR blocks the addresses of interface targets must lie in (comma-separated in an env var). */
+  public List<String> getAllowedTargetRanges() {
+    return allowedTargetRanges;
+  }
+
+  public void setAllowedTargetRanges(List<String> allowedTargetRanges) {
+    this.allowedTargetRanges = allowedTargetRanges;
   }
 }

@@ -177,7 +177,9 @@ public final class CommandHandler {
     }
     TargetType type;
     if (eniId != null) {
-      requireInterface(r, eniId);
+      NetworkInterface eni = (NetworkInterface) requireRecord(r, eniId, NetworkInterface.class, INTERFACE_NOT_FOUND,
+          "network interface").resource();
+      checkTargetAddresses(eni);
       type = TargetType.NETWORK_INTERFACE;
     } else if (nlbArn != null) {
       if (!nlbArn.startsWith("arn:") || !nlbArn.contains(":loadbalancer/net/")) {
@@ -196,6 +198,20 @@ public final class CommandHandler {
     List<Tag> tags = tagSpecifications(r, "traffic-mirror-target");
     Target target = new Target(newId(r, "tmt-"), type, eniId, nlbArn, gwlbeId, description(r));
     return new ResourceRecord(r.accountId, target, tags, r.nowMillis, clientToken, digest);
+  }
+
+  /**
+   * Mirrored traffic goes to the target interface's address, so an API caller must not be able to
+   * aim it anywhere: every address of the interface lies inside the allowed ranges.
+   */
+  private void checkTargetAddresses(NetworkInterface eni) {
+    for (String address : eni.privateIpAddresses()) {
+      if (!AddressRange.anyContains(limits.allowedTargetRanges(), address)) {
+        throw invalid("The network interface " + eni.id() + " has the address " + address
+            + ", which is outside the ranges traffic mirror targets may use (" + limits.allowedTargetRanges()
+            + "; setting tapline.control.allowed-target-ranges).");
+      }
+    }
   }
 
   private CommandOutcome deleteTarget(Request r) {
@@ -228,11 +244,24 @@ public final class CommandHandler {
   }
 
   /**
-   * Rules live inside their filter, which has one ClientToken slot for its own create call. A rule
-   * retry is therefore recognised by content: an existing rule with the same direction, number and
-   * fields is the answer (no write). See the README.
+   * Rules live inside their filter and carry the ClientToken and request digest of their create
+   * call: a retry with the same token and parameters answers with the rule the first call created
+   * (no write), the same token with other parameters is IdempotentParameterMismatch.
    */
   private CommandOutcome createFilterRule(Request r) {
+    Optional<String> token = r.params.string("ClientToken");
+    String digest = requestDigest(r.action, r.params.asMap());
+    if (token.isPresent()) {
+      Optional<FilterRule> earlier = r.account.filters().stream().flatMap(Filter::allRules)
+          .filter(rule -> token.get().equals(rule.clientToken())).findFirst();
+      if (earlier.isPresent()) {
+        if (!digest.equals(earlier.get().requestDigest())) {
+          throw new ApiErrorException(IDEMPOTENT_PARAMETER_MISMATCH,
+              "The client token " + token.get() + " was already used with other parameters.");
+        }
+        return new CommandOutcome.Accepted(List.of(), List.of(r.account.record(earlier.get().filterId()).orElseThrow()));
+      }
+    }
     String filterId = r.params.required("TrafficMirrorFilterId");
     ResourceRecord filterRecord = requireRecord(r, filterId, Filter.class, FILTER_NOT_FOUND, "traffic mirror filter");
     Filter filter = (Filter) filterRecord.resource();
@@ -245,16 +274,11 @@ public final class CommandHandler {
     PortRange destinationPorts = portRange(r.params, "DestinationPortRange");
     PortRange sourcePorts = portRange(r.params, "SourcePortRange");
     String description = description(r);
-    FilterRule candidate = checkedRule(new FilterRule("pending", filterId, direction, ruleNumber, action, protocol,
+    checkedRule(new FilterRule("pending", filterId, direction, ruleNumber, action, protocol,
         destinationPorts, sourcePorts, destinationCidr, sourceCidr, description));
 
-    Optional<FilterRule> sameNumber = filter.rules(direction).stream()
-        .filter(rule -> rule.ruleNumber() == ruleNumber).findFirst();
-    if (sameNumber.isPresent()) {
-      FilterRule existing = sameNumber.get();
-      if (r.params.has("ClientToken") && sameContent(existing, candidate)) {
-        return new CommandOutcome.Accepted(List.of(), List.of(filterRecord));
-      }
+    boolean numberTaken = filter.rules(direction).stream().anyMatch(rule -> rule.ruleNumber() == ruleNumber);
+    if (numberTaken) {
       throw new ApiErrorException(RULE_ALREADY_EXISTS, "The traffic mirror filter rule number " + ruleNumber
           + " already exists for " + direction.apiName() + " traffic of " + filterId + ".");
     }
@@ -263,19 +287,9 @@ public final class CommandHandler {
           + limits.rulesPerFilterDirection() + " " + direction.apiName() + " rules.");
     }
     FilterRule rule = new FilterRule(newRuleId(r), filterId, direction, ruleNumber, action, protocol, destinationPorts,
-        sourcePorts, destinationCidr, sourceCidr, description);
+        sourcePorts, destinationCidr, sourceCidr, description, token.orElse(null), token.isPresent() ? digest : null);
     ResourceRecord changed = filterRecord.withResource(filter.withRule(rule));
     return new CommandOutcome.Accepted(List.of(new StateChange.Upsert(changed)), List.of(changed));
-  }
-
-  private static boolean sameContent(FilterRule a, FilterRule b) {
-    return a.direction() == b.direction() && a.ruleNumber() == b.ruleNumber() && a.action() == b.action()
-        && Objects.equals(a.protocol(), b.protocol())
-        && Objects.equals(a.destinationPortRange(), b.destinationPortRange())
-        && Objects.equals(a.sourcePortRange(), b.sourcePortRange())
-        && Objects.equals(a.destinationCidrBlock(), b.destinationCidrBlock())
-        && Objects.equals(a.sourceCidrBlock(), b.sourceCidrBlock())
-        && Objects.equals(a.description(), b.description());
   }
 
   /** Checks the rule's field combinations (CIDR families, ports only with TCP or UDP). */
@@ -340,7 +354,8 @@ public final class CommandHandler {
     String description = remove.contains("description") ? null
         : r.params.given("Description") ? description(r) : old.description();
     FilterRule rule = checkedRule(new FilterRule(ruleId, filter.id(), direction, ruleNumber, action, protocol,
-        destinationPorts, sourcePorts, destinationCidr, sourceCidr, description));
+        destinationPorts, sourcePorts, destinationCidr, sourceCidr, description, old.clientToken(),
+        old.requestDigest()));
     boolean numberTaken = filter.rules(direction).stream()
         .anyMatch(other -> !other.id().equals(ruleId) && other.ruleNumber() == ruleNumber);
     if (numberTaken) {
@@ -460,7 +475,14 @@ public final class CommandHandler {
     if (sourceEniId.equals(target.networkInterfaceId())) {
       throw invalid("The source network interface " + sourceEniId + " cannot also be the traffic mirror target.");
     }
+    long sessionsOnTarget = r.account.sessions().stream()
+        .filter(s -> s.targetId().equals(target.id()) && !s.id().equals(exceptSessionId)).count();
+    if (sessionsOnTarget >= limits.sessionsPerTarget()) {
+      throw new ApiErrorException(SESSIONS_PER_TARGET_LIMIT, "The traffic mirror target " + target.id()
+          + " already has " + limits.sessionsPerTarget() + " traffic mirror sessions.");
+    }
     if (target.type() == TargetType.NETWORK_INTERFACE) {
+      checkSameZone(r, sourceEniId, target);
       Set<String> sources = new HashSet<>();
       for (Session s : r.account.sessions()) {
         if (s.targetId().equals(target.id()) && !s.id().equals(exceptSessionId)) {
@@ -471,6 +493,25 @@ public final class CommandHandler {
         throw new ApiErrorException(SOURCES_PER_TARGET_LIMIT, "The traffic mirror target " + target.id()
             + " already has " + limits.sourcesPerInterfaceTarget() + " source network interfaces.");
       }
+    }
+  }
+
+  /**
+   * By default an interface target is in its source's availability zone (mirrored traffic does not
+   * cross zones); {@code tapline.control.target-in-source-zone=false} lifts the rule. A target whose
+   * interface was deleted has no zone to compare.
+   */
+  private void checkSameZone(Request r, String sourceEniId, Target target) {
+    if (!limits.targetInSourceZone()) {
+      return;
+    }
+    Optional<NetworkInterface> source = r.account.networkInterface(sourceEniId);
+    Optional<NetworkInterface> targetEni = r.account.networkInterface(target.networkInterfaceId());
+    if (source.isPresent() && targetEni.isPresent()
+        && !source.get().availabilityZone().equals(targetEni.get().availabilityZone())) {
+      throw invalid("The traffic mirror target " + target.id() + " (network interface " + targetEni.get().id()
+          + " in availability zone " + targetEni.get().availabilityZone() + ") must be in the availability zone of the"
+          + " source network interface " + sourceEniId + " (" + source.get().availabilityZone() + ").");
     }
   }
 

@@ -18,6 +18,7 @@ public final class ErrorCodes {
   public static final String RULE_LIMIT = "TrafficMirrorFilterRuleLimitExceeded";
   public static final String SESSIONS_PER_INTERFACE_LIMIT = "TrafficMirrorSessionsPerInterfaceLimitExceeded";
   public static final String SOURCES_PER_TARGET_LIMIT = "TrafficMirrorSourcesPerTargetLimitExceeded";
+  public static final String SESSIONS_PER_TARGET_LIMIT = "TrafficMirrorSessionsPerTargetLimitExceeded";
   public static final String SESSION_LIMIT = "TrafficMirrorSessionLimitExceeded";
   public static final String TARGET_LIMIT = "TrafficMirrorTargetLimitExceeded";
   public static final String FILTER_LIMIT = "TrafficMirrorFilterLimitExceeded";

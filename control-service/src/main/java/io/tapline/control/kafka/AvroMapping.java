@@ -122,6 +122,8 @@ public final class AvroMapping {
         .setDestinationCidrBlock(rule.destinationCidrBlock())
         .setSourceCidrBlock(rule.sourceCidrBlock())
         .setDescription(rule.description())
+        .setClientToken(rule.clientToken())
+        .setRequestDigest(rule.requestDigest())
         .build();
   }
 
@@ -130,7 +132,8 @@ public final class AvroMapping {
         TrafficDirection.valueOf(rule.getTrafficDirection().name()), rule.getRuleNumber(),
         RuleAction.valueOf(rule.getRuleAction().name()), rule.getProtocol(),
         portsFromAvro(rule.getDestinationPortRange()), portsFromAvro(rule.getSourcePortRange()),
-        rule.getDestinationCidrBlock(), rule.getSourceCidrBlock(), rule.getDescription());
+        rule.getDestinationCidrBlock(), rule.getSourceCidrBlock(), rule.getDescription(), rule.getClientToken(),
+        rule.getRequestDigest());
   }
 
   private static io.tapline.schemas.avro.PortRange portsToAvro(PortRange range) {

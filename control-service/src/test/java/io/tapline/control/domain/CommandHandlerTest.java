@@ -73,11 +73,66 @@ class CommandHandlerTest {
   }
 
   @Test
-  void filterRuleRetryWithIdenticalContentIsIdempotent() {
+  void filterRuleRetryWithTheSameClientTokenAnswersWithTheFirstRule() {
+    // Given a rule created with a ClientToken
     f.accept("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "t"));
+    String ruleId = f.resource(f.filterId, Filter.class).ingressRules().getFirst().id();
+    // When the same call is retried
     CommandOutcome.Accepted retry = f.accept("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "t"));
+    // Then nothing is written and the answer holds the same rule
     assertTrue(retry.changes().isEmpty());
-    assertEquals(1, f.resource(f.filterId, Filter.class).ingressRules().size());
+    Filter filter = (Filter) retry.affected().getFirst().resource();
+    assertEquals(List.of(ruleId), filter.ingressRules().stream().map(FilterRule::id).toList());
+    assertEquals("t", filter.ingressRules().getFirst().clientToken());
+  }
+
+  @Test
+  void filterRuleWithoutTheSameClientTokenOnATakenNumberIsAlreadyExists() {
+    f.accept("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "t"));
+    CommandOutcome other = f.handle("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "u"));
+    assertEquals(ErrorCodes.RULE_ALREADY_EXISTS,
+        assertInstanceOf(CommandOutcome.Rejected.class, other).error().code());
+  }
+
+  @Test
+  void ruleClientTokenSurvivesModifyAndIsFreedByDelete() {
+    f.accept("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "t"));
+    String ruleId = f.resource(f.filterId, Filter.class).ingressRules().getFirst().id();
+    f.accept("ModifyTrafficMirrorFilterRule", Map.of("TrafficMirrorFilterRuleId", ruleId, "Description", "changed"));
+    assertEquals("t", f.resource(f.filterId, Filter.class).ingressRules().getFirst().clientToken());
+    assertEquals(ErrorCodes.IDEMPOTENT_PARAMETER_MISMATCH, assertInstanceOf(CommandOutcome.Rejected.class,
+        f.handle("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "t", "RuleNumber", "7"))).error().code());
+    f.accept("DeleteTrafficMirrorFilterRule", Map.of("TrafficMirrorFilterRuleId", ruleId));
+    assertEquals(1, f.accept("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "t", "RuleNumber", "7"))
+        .changes().size());
+  }
+
+  @Test
+  void sessionsPerTargetIsASetting() {
+    // Given a quota of two sessions per target and three source interfaces
+    Fixture small = new Fixture(new Limits(3, 10, 10_000, 10_000, 10_000, 10, 2, "local-1a", true,
+        AddressRange.parseAll(AddressRange.DEFAULT_TARGET_RANGES)));
+    small.accept("CreateTrafficMirrorSession", small.session());
+    small.accept("CreateTrafficMirrorSession", small.session("SessionNumber", "2"));
+    // When a third session uses the same target
+    CommandOutcome third = small.handle("CreateTrafficMirrorSession", small.session("SessionNumber", "3"));
+    // Then
+    assertEquals(ErrorCodes.SESSIONS_PER_TARGET_LIMIT,
+        assertInstanceOf(CommandOutcome.Rejected.class, third).error().code());
+  }
+
+  @Test
+  void zoneRuleAndAddressRangesAreSettings() {
+    // Given relaxed placement: any zone, and a public range allowed
+    Fixture relaxed = new Fixture(new Limits(3, 10, 10_000, 10_000, 10_000, 10, 10, "local-1a", false,
+        AddressRange.parseAll(List.of("10.0.0.0/8", "203.0.113.0/24"))));
+    relaxed.accept("RegisterNetworkInterface", Map.of("NetworkInterfaceId", "eni-0000000000000000e",
+        "PrivateIpAddress.1", "203.0.113.7", "AvailabilityZone", "local-1b"));
+    // When a target on it is used by a session of a source in another zone
+    String target = relaxed.accept("CreateTrafficMirrorTarget", Map.of("NetworkInterfaceId", "eni-0000000000000000e"))
+        .affected().getFirst().id();
+    // Then both are accepted
+    relaxed.accept("CreateTrafficMirrorSession", relaxed.session("TrafficMirrorTargetId", target));
   }
 
   @Test

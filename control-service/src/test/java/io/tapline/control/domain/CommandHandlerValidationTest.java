@@ -64,6 +64,21 @@ class CommandHandlerValidationTest {
         row("target tag key with aws: prefix", "CreateTrafficMirrorTarget",
             f -> Map.of("NetworkInterfaceId", f.targetEni, "TagSpecification.1.ResourceType", "traffic-mirror-target",
                 "TagSpecification.1.Tag.1.Key", "aws:x"), INVALID_PARAMETER_VALUE),
+        row("target interface with a public address", f -> f.accept("RegisterNetworkInterface",
+                Map.of("NetworkInterfaceId", "eni-0000000000000000d", "PrivateIpAddress.1", "8.8.8.8")),
+            "CreateTrafficMirrorTarget", f -> Map.of("NetworkInterfaceId", "eni-0000000000000000d"),
+            INVALID_PARAMETER_VALUE),
+        row("target interface with one address outside the ranges", f -> f.accept("RegisterNetworkInterface",
+                Map.of("NetworkInterfaceId", "eni-0000000000000000d", "PrivateIpAddress.1", "10.1.1.1",
+                    "PrivateIpAddress.2", "2001:db8::1")),
+            "CreateTrafficMirrorTarget", f -> Map.of("NetworkInterfaceId", "eni-0000000000000000d"),
+            INVALID_PARAMETER_VALUE),
+        row("session to an interface target in another zone", f -> {
+              f.accept("RegisterNetworkInterface", Map.of("NetworkInterfaceId", "eni-0000000000000000e",
+                  "PrivateIpAddress.1", "10.9.9.9", "AvailabilityZone", "local-1b"));
+              f.accept("CreateTrafficMirrorTarget", Map.of("NetworkInterfaceId", "eni-0000000000000000e"));
+            }, "CreateTrafficMirrorSession",
+            f -> f.session("TrafficMirrorTargetId", targetOn(f, "eni-0000000000000000e")), INVALID_PARAMETER_VALUE),
         row("delete unknown target", "DeleteTrafficMirrorTarget",
             f -> Map.of("TrafficMirrorTargetId", "tmt-00000000000000fff"), TARGET_NOT_FOUND),
         row("delete target without id", "DeleteTrafficMirrorTarget", f -> Map.of(), MISSING_PARAMETER),
@@ -106,6 +121,10 @@ class CommandHandlerValidationTest {
         row("rule with port 65536", "CreateTrafficMirrorFilterRule",
             f -> f.rule("Protocol", "17", "DestinationPortRange.ToPort", "65536"), INVALID_PARAMETER_VALUE),
         row("rule with protocol 256", "CreateTrafficMirrorFilterRule", f -> f.rule("Protocol", "256"), INVALID_PARAMETER_VALUE),
+        row("rule ClientToken reused with other parameters",
+            f -> f.accept("CreateTrafficMirrorFilterRule", f.rule("ClientToken", "tok-r")),
+            "CreateTrafficMirrorFilterRule", f -> f.rule("ClientToken", "tok-r", "RuleNumber", "200"),
+            IDEMPOTENT_PARAMETER_MISMATCH),
         row("rule number taken in the direction", f -> f.accept("CreateTrafficMirrorFilterRule", f.rule()),
             "CreateTrafficMirrorFilterRule", f -> f.rule("RuleAction", "reject"), RULE_ALREADY_EXISTS),
         row("eleventh rule of a direction", f -> {
@@ -189,6 +208,11 @@ class CommandHandlerValidationTest {
 
   static String sessionId(Fixture f) {
     return f.state.account(Fixture.ACCOUNT).sessions().getFirst().id();
+  }
+
+  static String targetOn(Fixture f, String eniId) {
+    return f.state.account(Fixture.ACCOUNT).targets().stream()
+        .filter(t -> eniId.equals(t.networkInterfaceId())).findFirst().orElseThrow().id();
   }
 
   static String nlbTarget(Fixture f) {
