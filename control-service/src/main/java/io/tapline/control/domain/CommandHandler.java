@@ -2,6 +2,8 @@ package io.tapline.control.domain;
 
 import static io.tapline.control.domain.ErrorCodes.*;
 
+import io.tapline.control.domain.loadbalancing.LoadBalancer;
+import io.tapline.control.domain.loadbalancing.LoadBalancingCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,11 +43,13 @@ public final class CommandHandler {
   private final Limits limits;
   private final IdGenerator ids;
   private final RandomGenerator random;
+  private final LoadBalancingCommands loadBalancing;
 
   public CommandHandler(Limits limits, IdGenerator ids, RandomGenerator random) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.ids = Objects.requireNonNull(ids, "ids");
     this.random = Objects.requireNonNull(random, "random");
+    this.loadBalancing = new LoadBalancingCommands(ids);
   }
 
   /** The actions this handler knows, EC2 ones and the internal RegisterNetworkInterface. */
@@ -70,6 +74,9 @@ public final class CommandHandler {
       long nowMillis) {
     if (accountId == null || accountId.isBlank()) {
       return CommandOutcome.rejected(MISSING_PARAMETER, "The command carries no account id.");
+    }
+    if (LoadBalancingCommands.handles(action)) {
+      return loadBalancing.handle(state, action, parameters, accountId, nowMillis);
     }
     Params params = new Params(parameters);
     Request request = new Request(state, state.account(accountId), params, action, accountId, nowMillis);
@@ -184,6 +191,10 @@ public final class CommandHandler {
     } else if (nlbArn != null) {
       if (!nlbArn.startsWith("arn:") || !nlbArn.contains(":loadbalancer/net/")) {
         throw invalid("Value (" + nlbArn + ") for parameter NetworkLoadBalancerArn is invalid. Expected a network load balancer ARN.");
+      }
+      boolean exists = r.account.record(nlbArn).map(rec -> rec.resource() instanceof LoadBalancer).orElse(false);
+      if (!exists) {
+        throw invalid("The network load balancer '" + nlbArn + "' does not exist.");
       }
       type = TargetType.NETWORK_LOAD_BALANCER;
     } else {

@@ -83,6 +83,8 @@ public final class ControlState {
     private final Map<String, ResourceRecord> filters = new LinkedHashMap<>();
     private final Map<String, ResourceRecord> sessions = new LinkedHashMap<>();
     private final Map<String, ResourceRecord> interfaces = new LinkedHashMap<>();
+    /** Load balancers, target groups and listeners (ELBv2), by ARN. */
+    private final Map<String, ResourceRecord> loadBalancing = new LinkedHashMap<>();
     /** ClientToken of a create call -> id of the resource it created. */
     private final Map<String, String> clientTokens = new HashMap<>();
 
@@ -100,6 +102,7 @@ public final class ControlState {
         case Filter f -> filters;
         case Session s -> sessions;
         case NetworkInterface n -> interfaces;
+        case LoadBalancingResource l -> loadBalancing;
       };
     }
 
@@ -112,7 +115,7 @@ public final class ControlState {
     }
 
     void remove(String id) {
-      for (Map<String, ResourceRecord> map : List.of(targets, filters, sessions, interfaces)) {
+      for (Map<String, ResourceRecord> map : List.of(targets, filters, sessions, interfaces, loadBalancing)) {
         ResourceRecord removed = map.remove(id);
         if (removed != null && removed.clientToken() != null) {
           clientTokens.remove(removed.clientToken(), id);
@@ -121,7 +124,7 @@ public final class ControlState {
     }
 
     public Optional<ResourceRecord> record(String id) {
-      for (Map<String, ResourceRecord> map : List.of(targets, filters, sessions, interfaces)) {
+      for (Map<String, ResourceRecord> map : List.of(targets, filters, sessions, interfaces, loadBalancing)) {
         ResourceRecord record = map.get(id);
         if (record != null) {
           return Optional.of(record);
@@ -165,6 +168,11 @@ public final class ControlState {
 
     public List<NetworkInterface> networkInterfaces() {
       return interfaces.values().stream().map(r -> (NetworkInterface) r.resource()).toList();
+    }
+
+    /** The account's load balancers, target groups and listeners, in creation order. */
+    public List<ResourceRecord> loadBalancingRecords() {
+      return List.copyOf(loadBalancing.values());
     }
 
     /** The filter whose rules include {@code ruleId}. */

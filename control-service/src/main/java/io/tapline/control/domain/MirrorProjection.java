@@ -1,5 +1,6 @@
 package io.tapline.control.domain;
 
+import io.tapline.control.domain.loadbalancing.LoadBalancerRoutes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -59,6 +60,7 @@ public final class MirrorProjection {
           interfaces.add(n.id());
           account.targets().stream().filter(t -> n.id().equals(t.networkInterfaceId())).forEach(t -> targets.add(t.id()));
         }
+        case LoadBalancingResource l -> targets.addAll(LoadBalancerRoutes.affectedTargets(account, l));
       }
     }
     return plan(stateAfter, interfaces, targets, nowMillis);
@@ -160,6 +162,13 @@ public final class MirrorProjection {
       state.account(record.get().accountId()).networkInterface(target.networkInterfaceId())
           .flatMap(NetworkInterface::primaryPrivateIpAddress)
           .ifPresent(address -> endpoints.add(new TargetEndpoint(address, vxlanPort)));
+    } else if (target.type() == TargetType.NETWORK_LOAD_BALANCER) {
+      Optional<LoadBalancerRoutes.Route> route = LoadBalancerRoutes.route(
+          state.account(record.get().accountId()), target.networkLoadBalancerArn(), vxlanPort);
+      return Optional.of(new TargetDelivery(targetId, record.get().accountId(), target.type(),
+          route.map(LoadBalancerRoutes.Route::endpoints).orElse(List.of()), nowMillis,
+          route.map(LoadBalancerRoutes.Route::targetGroupArn).orElse(null),
+          route.map(LoadBalancerRoutes.Route::healthCheck).orElse(null)));
     }
     return Optional.of(new TargetDelivery(targetId, record.get().accountId(), target.type(), endpoints, nowMillis));
   }

@@ -4,6 +4,7 @@ import io.tapline.control.domain.ApiError;
 import io.tapline.control.domain.Filter;
 import io.tapline.control.domain.FilterRule;
 import io.tapline.control.domain.InterfaceMirror;
+import io.tapline.control.domain.LoadBalancingResource;
 import io.tapline.control.domain.NetworkInterface;
 import io.tapline.control.domain.PortRange;
 import io.tapline.control.domain.Resource;
@@ -83,6 +84,7 @@ public final class AvroMapping {
           .setDescription(n.description())
           .setCaptureCapable(n.captureCapable())
           .build();
+      case LoadBalancingResource l -> LoadBalancingAvro.toAvro(l);
     };
   }
 
@@ -101,6 +103,7 @@ public final class AvroMapping {
       case io.tapline.schemas.avro.NetworkInterface n -> new NetworkInterface(id, n.getHost(), n.getInterfaceName(),
           n.getMacAddress(), List.copyOf(n.getPrivateIpAddresses()), n.getAvailabilityZone(), n.getSubnetId(),
           n.getDescription(), n.getCaptureCapable());
+      case Object other when LoadBalancingAvro.fromAvro(id, other) != null -> LoadBalancingAvro.fromAvro(id, other);
       default -> throw new IllegalArgumentException("unknown resource type in " + id + ": "
           + state.getResource().getClass().getName());
     };
@@ -183,6 +186,8 @@ public final class AvroMapping {
         .setEndpoints(delivery.endpoints().stream()
             .map(e -> new io.tapline.schemas.avro.TargetEndpoint(e.address(), e.port())).toList())
         .setUpdatedAtMillis(delivery.updatedAtMillis())
+        .setTargetGroupArn(delivery.targetGroupArn())
+        .setHealthCheck(LoadBalancingAvro.healthCheckToAvro(delivery.healthCheck()))
         .build();
   }
 
@@ -190,7 +195,8 @@ public final class AvroMapping {
     return new TargetDelivery(config.getTrafficMirrorTargetId(), config.getAccountId(),
         TargetType.valueOf(config.getType().name()),
         config.getEndpoints().stream().map(e -> new TargetEndpoint(e.getAddress(), e.getPort())).toList(),
-        config.getUpdatedAtMillis());
+        config.getUpdatedAtMillis(), config.getTargetGroupArn(),
+        LoadBalancingAvro.healthCheckFromAvro(config.getHealthCheck()));
   }
 
   // ------------------------------------------------------------------ results

@@ -13,6 +13,7 @@ import io.tapline.control.domain.ErrorCodes;
 import io.tapline.control.domain.MirrorProjection;
 import io.tapline.control.domain.ResourceRecord;
 import io.tapline.control.domain.StateChange;
+import io.tapline.control.domain.loadbalancing.LoadBalancingCommands;
 import io.tapline.control.domain.ApiError;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.avro.CommandResult;
@@ -346,7 +347,8 @@ public final class ControlRuntime implements AutoCloseable {
       case CommandOutcome.Rejected r when ErrorCodes.INTERNAL_ERROR.equals(r.error().code()) -> ControlMetrics.OUTCOME_FAILED;
       case CommandOutcome.Rejected r -> ControlMetrics.OUTCOME_REJECTED;
     };
-    String action = CommandHandler.ACTIONS.contains(command.getAction()) ? command.getAction() : "unknown";
+    String action = CommandHandler.ACTIONS.contains(command.getAction())
+        || LoadBalancingCommands.handles(command.getAction()) ? command.getAction() : "unknown";
     meters.counter(ControlMetrics.COMMANDS, ControlMetrics.TAG_ACTION, action, ControlMetrics.TAG_OUTCOME, outcomeTag)
         .increment();
     Timer.builder(ControlMetrics.COMMAND_LATENCY).tag(ControlMetrics.TAG_ACTION, action)

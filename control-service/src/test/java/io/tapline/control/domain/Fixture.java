@@ -2,6 +2,7 @@ package io.tapline.control.domain;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.tapline.control.domain.loadbalancing.LoadBalancer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,9 @@ final class Fixture {
         "MacAddress", "02:00:00:00:00:0b", "PrivateIpAddress.1", "10.0.0.20"));
     targetId = accept("CreateTrafficMirrorTarget", Map.of("NetworkInterfaceId", targetEni)).affected().getFirst().id();
     filterId = accept("CreateTrafficMirrorFilter", Map.of("Description", "all")).affected().getFirst().id();
+    // the network load balancer CommandHandlerValidationTest.NLB_ARN names, as CreateLoadBalancer leaves it
+    state.put(new ResourceRecord(ACCOUNT, new LoadBalancer(CommandHandlerValidationTest.NLB_ARN, "ids", "network",
+        "internal", List.of("subnet-1"), null, "ids.elb.tapline.internal", "ipv4", "us-east-1"), List.of(), NOW, null, null));
   }
 
   CommandOutcome handle(String action, Map<String, String> params) {

@@ -1,0 +1,404 @@
+package io.tapline.control.domain.loadbalancing;
+
+import static io.tapline.control.domain.loadbalancing.ElbErrorCodes.*;
+
+import io.tapline.control.domain.CommandOutcome;
+import io.tapline.control.domain.ControlState;
+import io.tapline.control.domain.IdGenerator;
+import io.tapline.control.domain.ResourceRecord;
+import io.tapline.control.domain.StateChange;
+import io.tapline.control.domain.Tag;
+import io.tapline.control.domain.Target;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ELBv2 subset Tapline implements (network load balancers, UDP target groups of IP targets
+ * with health checks, listeners forwarding to them): validates one command against the state and
+ * says what it changes. Pure, like the EC2 command handler: it never modifies the state.
+ */
+public final class LoadBalancingCommands {
+
+  /** The gateway adds the caller's signing region under this name (ELBv2 ARNs carry a region). */
+  public static final String REGION_PARAMETER = "Tapline.Region";
+  public static final String DEFAULT_REGION = "us-east-1";
+
+  public static final Set<String> ACTIONS = Set.of(
+      "CreateLoadBalancer", "DeleteLoadBalancer", "CreateTargetGroup", "DeleteTargetGroup",
+      "RegisterTargets", "DeregisterTargets", "CreateListener", "DeleteListener");
+
+  /** Protocols a target group or listener may use: VXLAN arrives over UDP. */
+  private static final Set<String> UDP_PROTOCOLS = Set.of("UDP", "TCP_UDP");
+  private static final Set<String> NLB_PROTOCOLS = Set.of("UDP", "TCP_UDP", "TCP", "TLS");
+  /** Tapline accepts intervals from 1 s (the provider: 5 s) so labs and tests fail over quickly. */
+  public static final int MIN_INTERVAL_SECONDS = 1;
+  public static final int MAX_INTERVAL_SECONDS = 300;
+  public static final int MAX_TARGETS_PER_GROUP = 1000;
+  private static final int MAX_NAME_LENGTH = 32;
+
+  private final IdGenerator ids;
+
+  public LoadBalancingCommands(IdGenerator ids) {
+    this.ids = Objects.requireNonNull(ids, "ids");
+  }
+
+  public static boolean handles(String action) {
+    return action != null && ACTIONS.contains(action);
+  }
+
+  /** Decides one ELBv2 command of {@code accountId}. */
+  public CommandOutcome handle(ControlState state, String action, Map<String, String> parameters, String accountId,
+      long nowMillis) {
+    Request r = new Request(state, state.account(accountId), new ElbParams(parameters), accountId, nowMillis,
+        Optional.ofNullable(parameters == null ? null : parameters.get(REGION_PARAMETER))
+            .filter(s -> !s.isBlank()).orElse(DEFAULT_REGION));
+    try {
+      return switch (action) {
+        case "CreateLoadBalancer" -> createLoadBalancer(r);
+        case "DeleteLoadBalancer" -> deleteLoadBalancer(r);
+        case "CreateTargetGroup" -> createTargetGroup(r);
+        case "DeleteTargetGroup" -> deleteTargetGroup(r);
+        case "RegisterTargets" -> registerTargets(r, true);
+        case "DeregisterTargets" -> registerTargets(r, false);
+        case "CreateListener" -> createListener(r);
+        case "DeleteListener" -> deleteListener(r);
+        default -> throw new ElbException("InvalidAction", "The action " + action + " is not valid for this web service.");
+      };
+    } catch (ElbException e) {
+      return new CommandOutcome.Rejected(e.error());
+    }
+  }
+
+  // ------------------------------------------------------------------ load balancers
+
+  private CommandOutcome createLoadBalancer(Request r) {
+    String name = name(r.params.required("Name"), "load balancer");
+    if (name.startsWith("internal-")) {
+      throw ElbException.validation("Load balancer names cannot start with 'internal-'");
+    }
+    String type = r.params.string("Type").orElse("application").toLowerCase(Locale.ROOT);
+    if (!type.equals("network")) {
+      throw ElbException.validation("Tapline supports load balancers of type 'network' only, not '" + type + "'");
+    }
+    String scheme = r.params.string("Scheme").orElse("internet-facing");
+    if (!scheme.equals("internet-facing") && !scheme.equals("internal")) {
+      throw ElbException.validation("Scheme must be 'internet-facing' or 'internal'");
+    }
+    String ipAddressType = r.params.string("IpAddressType").orElse("ipv4");
+    if (!ipAddressType.equals("ipv4") && !ipAddressType.equals("dualstack")) {
+      throw ElbException.validation("IpAddressType must be 'ipv4' or 'dualstack'");
+    }
+    List<String> subnets = new ArrayList<>();
+    for (int i : r.params.memberIndexes("Subnets")) {
+      r.params.string("Subnets.member." + i).ifPresent(subnets::add);
+    }
+    for (int i : r.params.memberIndexes("SubnetMappings")) {
+      r.params.string("SubnetMappings.member." + i + ".SubnetId").ifPresent(subnets::add);
+    }
+    List<Tag> tags = tags(r);
+    Optional<ResourceRecord> sameName = loadBalancers(r).stream()
+        .filter(rec -> ((LoadBalancer) rec.resource()).name().equals(name)).findFirst();
+    if (sameName.isPresent()) {
+      LoadBalancer existing = (LoadBalancer) sameName.get().resource();
+      // The provider answers a repeated create with the same settings with the existing load balancer.
+      if (existing.scheme().equals(scheme) && existing.subnets().equals(subnets)) {
+        return new CommandOutcome.Accepted(List.of(), List.of(sameName.get()));
+      }
+      throw new ElbException(DUPLICATE_LOAD_BALANCER_NAME, "A load balancer with the same name '" + name
+          + "' exists, but with different settings");
+    }
+    String suffix = hex16();
+    String arn = "arn:aws:elasticloadbalancing:" + r.region + ":" + r.accountId + ":loadbalancer/net/" + name + "/" + suffix;
+    String dnsName = name + "-" + suffix + ".elb." + r.region + ".tapline.internal";
+    LoadBalancer lb = new LoadBalancer(arn, name, type, scheme, subnets, null, dnsName, ipAddressType, r.region);
+    return created(new ResourceRecord(r.accountId, lb, tags, r.nowMillis, null, null));
+  }
+
+  /**
+   * Deletes the load balancer and its listeners. Unknown ARNs succeed, as with the provider. A load
+   * balancer a traffic mirror target points at is refused (Tapline decision: the target would
+   * silently stop delivering).
+   */
+  private CommandOutcome deleteLoadBalancer(Request r) {
+    String arn = r.params.required("LoadBalancerArn");
+    Optional<ResourceRecord> record = r.account.record(arn).filter(rec -> rec.resource() instanceof LoadBalancer);
+    if (record.isEmpty()) {
+      return new CommandOutcome.Accepted(List.of(), List.of());
+    }
+    for (Target target : r.account.targets()) {
+      if (arn.equals(target.networkLoadBalancerArn())) {
+        throw new ElbException(RESOURCE_IN_USE, "Load balancer '" + arn + "' is in use by traffic mirror target "
+            + target.id() + "; delete the target first");
+      }
+    }
+    List<StateChange> changes = new ArrayList<>();
+    List<ResourceRecord> affected = new ArrayList<>();
+    for (ResourceRecord listener : listeners(r)) {
+      if (((Listener) listener.resource()).loadBalancerArn().equals(arn)) {
+        changes.add(new StateChange.Delete(listener));
+        affected.add(listener);
+      }
+    }
+    changes.add(new StateChange.Delete(record.get()));
+    affected.add(record.get());
+    return new CommandOutcome.Accepted(changes, affected);
+  }
+
+  // ------------------------------------------------------------------ target groups
+
+  private CommandOutcome createTargetGroup(Request r) {
+    String name = name(r.params.required("Name"), "target group");
+    String protocol = r.params.required("Protocol").toUpperCase(Locale.ROOT);
+    if (!NLB_PROTOCOLS.contains(protocol)) {
+      throw new ElbException(UNSUPPORTED_PROTOCOL, "Protocol '" + protocol
+          + "' is not supported for network load balancer target groups");
+    }
+    if (!UDP_PROTOCOLS.contains(protocol)) {
+      throw ElbException.validation("Tapline delivers VXLAN over UDP: the target group protocol must be UDP or TCP_UDP");
+    }
+    int port = r.params.integer("Port", 1, 65_535).orElseThrow(() -> ElbException.validation(
+        "A port must be specified for target groups of protocol " + protocol));
+    String targetType = r.params.string("TargetType").orElse("instance");
+    if (!targetType.equals("ip")) {
+      throw ElbException.validation("Tapline supports target groups of target type 'ip' only, not '" + targetType + "'");
+    }
+    HealthCheck healthCheck = healthCheck(r.params);
+    String vpcId = r.params.string("VpcId").orElse(null);
+    List<Tag> tags = tags(r);
+    Optional<ResourceRecord> sameName = targetGroups(r).stream()
+        .filter(rec -> ((TargetGroup) rec.resource()).name().equals(name)).findFirst();
+    if (sameName.isPresent()) {
+      TargetGroup existing = (TargetGroup) sameName.get().resource();
+      if (existing.protocol().equals(protocol) && existing.port() == port && existing.healthCheck().equals(healthCheck)
+          && Objects.equals(existing.vpcId(), vpcId)) {
+        return new CommandOutcome.Accepted(List.of(), List.of(sameName.get()));
+      }
+      throw new ElbException(DUPLICATE_TARGET_GROUP_NAME, "A target group with the same name '" + name
+          + "' exists, but with different settings");
+    }
+    String arn = "arn:aws:elasticloadbalancing:" + r.region + ":" + r.accountId + ":targetgroup/" + name + "/" + hex16();
+    TargetGroup group = new TargetGroup(arn, name, protocol, port, targetType, vpcId, healthCheck, List.of(), r.region);
+    return created(new ResourceRecord(r.accountId, group, tags, r.nowMillis, null, null));
+  }
+
+  /** The HealthCheck* parameters with the provider's defaults for network load balancers. */
+  static HealthCheck healthCheck(ElbParams params) {
+    String protocol = params.string("HealthCheckProtocol").orElse(HealthCheck.TCP).toUpperCase(Locale.ROOT);
+    if (!protocol.equals(HealthCheck.TCP) && !protocol.equals(HealthCheck.HTTP)) {
+      throw ElbException.validation("Tapline checks health over TCP or HTTP, not '" + protocol + "'");
+    }
+    Integer port = null;
+    Optional<String> portText = params.string("HealthCheckPort");
+    if (portText.isPresent() && !portText.get().equals("traffic-port")) {
+      port = params.integer("HealthCheckPort", 1, 65_535).orElseThrow();
+    }
+    String path = null;
+    if (protocol.equals(HealthCheck.HTTP)) {
+      path = params.string("HealthCheckPath").orElse("/");
+      if (!path.startsWith("/") || path.length() > 1024) {
+        throw ElbException.validation("Health check path must begin with '/' and be at most 1024 characters");
+      }
+    } else if (params.string("HealthCheckPath").isPresent()) {
+      throw new ElbException(INVALID_CONFIGURATION_REQUEST, "A health check path can only be set for HTTP health checks");
+    }
+    if (params.string("HealthCheckEnabled").map(v -> v.equalsIgnoreCase("false")).orElse(false)) {
+      throw new ElbException(INVALID_CONFIGURATION_REQUEST, "Health checks cannot be disabled for target groups of target type 'ip'");
+    }
+    int interval = params.integer("HealthCheckIntervalSeconds", MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS).orElse(30);
+    int timeout = params.integer("HealthCheckTimeoutSeconds", 1, 120)
+        .orElse(protocol.equals(HealthCheck.HTTP) ? 6 : 10);
+    int healthy = params.integer("HealthyThresholdCount", 2, 10).orElse(5);
+    int unhealthy = params.integer("UnhealthyThresholdCount", 2, 10).orElse(2);
+    return new HealthCheck(protocol, port, path, interval, timeout, healthy, unhealthy);
+  }
+
+  private CommandOutcome deleteTargetGroup(Request r) {
+    String arn = r.params.required("TargetGroupArn");
+    ResourceRecord record = targetGroup(r, arn);
+    for (ResourceRecord listener : listeners(r)) {
+      if (((Listener) listener.resource()).targetGroupArn().equals(arn)) {
+        throw new ElbException(RESOURCE_IN_USE, "Target group '" + arn + "' is currently in use by a listener or a rule");
+      }
+    }
+    return new CommandOutcome.Accepted(List.of(new StateChange.Delete(record)), List.of(record));
+  }
+
+  private CommandOutcome registerTargets(Request r, boolean register) {
+    String arn = r.params.required("TargetGroupArn");
+    ResourceRecord record = targetGroup(r, arn);
+    TargetGroup group = (TargetGroup) record.resource();
+    List<TargetGroup.Member> given = new ArrayList<>();
+    for (int i : r.params.memberIndexes("Targets")) {
+      String prefix = "Targets.member." + i + ".";
+      String id = r.params.required(prefix + "Id");
+      if (!isIpAddress(id)) {
+        throw new ElbException(INVALID_TARGET, "The IP address '" + id + "' is not a valid IPv4 or IPv6 address");
+      }
+      int port = r.params.integer(prefix + "Port", 1, 65_535).orElse(group.port());
+      given.add(new TargetGroup.Member(id, port, r.params.string(prefix + "AvailabilityZone").orElse(null)));
+    }
+    if (given.isEmpty()) {
+      throw ElbException.validation("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
+    }
+    TargetGroup changed;
+    if (register) {
+      changed = group.withRegistered(given);
+      if (changed.members().size() > MAX_TARGETS_PER_GROUP) {
+        throw new ElbException(TOO_MANY_TARGETS, "A target group can have at most " + MAX_TARGETS_PER_GROUP + " targets");
+      }
+    } else {
+      for (TargetGroup.Member m : given) {
+        if (group.members().stream().noneMatch(existing -> existing.sameTarget(m))) {
+          throw new ElbException(INVALID_TARGET, "The following targets are not registered in target group '"
+              + arn + "': 'Id=" + m.address() + ",Port=" + m.port() + "'");
+        }
+      }
+      changed = group.withDeregistered(given);
+    }
+    if (changed.equals(group)) {
+      return new CommandOutcome.Accepted(List.of(), List.of(record));
+    }
+    ResourceRecord after = record.withResource(changed);
+    return new CommandOutcome.Accepted(List.of(new StateChange.Upsert(after)), List.of(after));
+  }
+
+  // ------------------------------------------------------------------ listeners
+
+  private CommandOutcome createListener(Request r) {
+    String lbArn = r.params.required("LoadBalancerArn");
+    ResourceRecord lbRecord = r.account.record(lbArn).filter(rec -> rec.resource() instanceof LoadBalancer)
+        .orElseThrow(() -> new ElbException(LOAD_BALANCER_NOT_FOUND, "Load balancer '" + lbArn + "' not found"));
+    LoadBalancer lb = (LoadBalancer) lbRecord.resource();
+    String protocol = r.params.required("Protocol").toUpperCase(Locale.ROOT);
+    if (!NLB_PROTOCOLS.contains(protocol)) {
+      throw new ElbException(UNSUPPORTED_PROTOCOL, "Protocol '" + protocol + "' is not supported for network load balancers");
+    }
+    int port = r.params.integer("Port", 1, 65_535).orElseThrow(() -> ElbException.validation(
+        "A listener port must be specified"));
+    String tgArn = forwardTargetGroup(r.params);
+    TargetGroup group = (TargetGroup) targetGroup(r, tgArn).resource();
+    if (!UDP_PROTOCOLS.contains(protocol) || !protocol.equals(group.protocol()) && !group.protocol().equals("TCP_UDP")) {
+      throw new ElbException(INCOMPATIBLE_PROTOCOLS, "The listener protocol '" + protocol
+          + "' is not compatible with the target group protocol '" + group.protocol() + "'");
+    }
+    for (ResourceRecord other : listeners(r)) {
+      Listener l = (Listener) other.resource();
+      if (l.loadBalancerArn().equals(lbArn) && l.port() == port) {
+        if (l.protocol().equals(protocol) && l.targetGroupArn().equals(tgArn)) {
+          return new CommandOutcome.Accepted(List.of(), List.of(other));
+        }
+        throw new ElbException(DUPLICATE_LISTENER, "A listener already exists on port " + port + " of '" + lbArn + "'");
+      }
+      if (l.targetGroupArn().equals(tgArn) && !l.loadBalancerArn().equals(lbArn)) {
+        throw new ElbException(TARGET_GROUP_ASSOCIATION_LIMIT, "The target group '" + tgArn
+            + "' is already associated with another load balancer");
+      }
+    }
+    String lbPath = lbArn.substring(lbArn.indexOf(":loadbalancer/") + ":loadbalancer/".length());
+    String arn = "arn:aws:elasticloadbalancing:" + lb.region() + ":" + r.accountId + ":listener/" + lbPath + "/" + hex16();
+    Listener listener = new Listener(arn, lbArn, protocol, port, tgArn);
+    return created(new ResourceRecord(r.accountId, listener, tags(r), r.nowMillis, null, null));
+  }
+
+  /** The target group of the (single) forward default action. */
+  private static String forwardTargetGroup(ElbParams params) {
+    var indexes = params.memberIndexes("DefaultActions");
+    if (indexes.isEmpty()) {
+      throw ElbException.validation("1 validation error detected: Value null at 'defaultActions' failed to satisfy constraint: Member must not be null");
+    }
+    if (indexes.size() > 1) {
+      throw new ElbException("InvalidLoadBalancerAction", "Tapline supports exactly one default action, a forward");
+    }
+    String prefix = "DefaultActions.member." + indexes.first() + ".";
+    String type = params.required(prefix + "Type").toLowerCase(Locale.ROOT);
+    if (!type.equals("forward")) {
+      throw new ElbException("InvalidLoadBalancerAction", "Network load balancers support only forward actions, not '" + type + "'");
+    }
+    Optional<String> direct = params.string(prefix + "TargetGroupArn");
+    if (direct.isPresent()) {
+      return direct.get();
+    }
+    var groups = params.memberIndexes(prefix + "ForwardConfig.TargetGroups");
+    if (groups.size() != 1) {
+      throw new ElbException("InvalidLoadBalancerAction", "A forward action of a network load balancer needs exactly one target group");
+    }
+    return params.required(prefix + "ForwardConfig.TargetGroups.member." + groups.first() + ".TargetGroupArn");
+  }
+
+  private CommandOutcome deleteListener(Request r) {
+    String arn = r.params.required("ListenerArn");
+    ResourceRecord record = r.account.record(arn).filter(rec -> rec.resource() instanceof Listener)
+        .orElseThrow(() -> new ElbException(LISTENER_NOT_FOUND, "One or more listeners not found"));
+    return new CommandOutcome.Accepted(List.of(new StateChange.Delete(record)), List.of(record));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static CommandOutcome created(ResourceRecord record) {
+    return new CommandOutcome.Accepted(List.of(new StateChange.Upsert(record)), List.of(record));
+  }
+
+  private static ResourceRecord targetGroup(Request r, String arn) {
+    return r.account.record(arn).filter(rec -> rec.resource() instanceof TargetGroup)
+        .orElseThrow(() -> new ElbException(TARGET_GROUP_NOT_FOUND, "One or more target groups not found"));
+  }
+
+  private static List<ResourceRecord> loadBalancers(Request r) {
+    return r.account.loadBalancingRecords().stream().filter(rec -> rec.resource() instanceof LoadBalancer).toList();
+  }
+
+  private static List<ResourceRecord> targetGroups(Request r) {
+    return r.account.loadBalancingRecords().stream().filter(rec -> rec.resource() instanceof TargetGroup).toList();
+  }
+
+  private static List<ResourceRecord> listeners(Request r) {
+    return r.account.loadBalancingRecords().stream().filter(rec -> rec.resource() instanceof Listener).toList();
+  }
+
+  private static String name(String name, String noun) {
+    if (name.length() > MAX_NAME_LENGTH || !name.matches("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")) {
+      throw ElbException.validation("The " + noun + " name '" + name + "' is invalid: at most " + MAX_NAME_LENGTH
+          + " alphanumeric characters or hyphens, not beginning or ending with a hyphen");
+    }
+    return name;
+  }
+
+  private static List<Tag> tags(Request r) {
+    Map<String, Tag> byKey = new LinkedHashMap<>();
+    for (int i : r.params.memberIndexes("Tags")) {
+      String key = r.params.required("Tags.member." + i + ".Key");
+      if (key.length() > 128 || key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+        throw ElbException.validation("Tag key '" + key + "' is invalid");
+      }
+      byKey.put(key, new Tag(key, r.params.string("Tags.member." + i + ".Value").orElse("")));
+    }
+    return List.copyOf(byKey.values());
+  }
+
+  /** An IPv4 or IPv6 literal (never a host name: nothing is resolved). */
+  static boolean isIpAddress(String text) {
+    if (text.isEmpty() || text.length() > 45 || !(text.matches("[0-9.]+") || text.matches("[0-9A-Fa-f:.]+"))) {
+      return false;
+    }
+    try {
+      java.net.InetAddress.ofLiteral(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private String hex16() {
+    String id = ids.next("");
+    return id.substring(id.length() - 16);
+  }
+
+  private record Request(ControlState state, ControlState.AccountState account, ElbParams params, String accountId,
+      long nowMillis, String region) {}
+}

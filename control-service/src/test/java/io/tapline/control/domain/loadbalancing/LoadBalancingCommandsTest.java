@@ -1,0 +1,193 @@
+package io.tapline.control.domain.loadbalancing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tapline.control.domain.CommandHandler;
+import io.tapline.control.domain.CommandOutcome;
+import io.tapline.control.domain.ConfigChange;
+import io.tapline.control.domain.ControlState;
+import io.tapline.control.domain.IdGenerator;
+import io.tapline.control.domain.Limits;
+import io.tapline.control.domain.MirrorProjection;
+import io.tapline.control.domain.ResourceRecord;
+import io.tapline.control.domain.TargetDelivery;
+import io.tapline.control.domain.TargetEndpoint;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** ELBv2 commands through the control service's command handler, and the delivery they project. */
+class LoadBalancingCommandsTest {
+
+  private static final String ACCOUNT = "123456789012";
+  private static final long NOW = 1_700_000_000_000L;
+
+  private final ControlState state = new ControlState();
+  private final AtomicLong sequence = new AtomicLong();
+  private final CommandHandler handler = new CommandHandler(Limits.providerDefaults(),
+      prefix -> prefix + String.format("%017x", sequence.incrementAndGet()), new SplittableRandom(1));
+  private final MirrorProjection projection = new MirrorProjection(4789);
+
+  private CommandOutcome handle(String action, Map<String, String> params) {
+    CommandOutcome outcome = handler.handle(state, action, params, ACCOUNT, NOW);
+    if (outcome instanceof CommandOutcome.Accepted accepted) {
+      state.applyAll(accepted.changes());
+      projection.published(projection.planFor(state, accepted.changes(), NOW));
+    }
+    return outcome;
+  }
+
+  private CommandOutcome.Accepted accept(String action, Map<String, String> params) {
+    CommandOutcome outcome = handle(action, params);
+    return assertInstanceOf(CommandOutcome.Accepted.class, outcome, () -> action + " refused: " + outcome);
+  }
+
+  private String reject(String action, Map<String, String> params) {
+    return assertInstanceOf(CommandOutcome.Rejected.class, handle(action, params)).error().code();
+  }
+
+  private static Map<String, String> map(String... kv) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private String createLoadBalancer(String name) {
+    return accept("CreateLoadBalancer", map("Name", name, "Type", "network", "Subnets.member.1", "subnet-1",
+        LoadBalancingCommands.REGION_PARAMETER, "eu-west-1")).affected().getFirst().id();
+  }
+
+  private String createTargetGroup(String name) {
+    return accept("CreateTargetGroup", map("Name", name, "Protocol", "UDP", "Port", "4789", "TargetType", "ip",
+        "HealthCheckProtocol", "TCP", "HealthCheckPort", "8080", "HealthCheckIntervalSeconds", "1",
+        "HealthCheckTimeoutSeconds", "1", "HealthyThresholdCount", "2", "UnhealthyThresholdCount", "3",
+        LoadBalancingCommands.REGION_PARAMETER, "eu-west-1")).affected().getFirst().id();
+  }
+
+  @Test
+  void createsArnsInTheCallersRegionAndAnswersARepeatedCreateWithTheSameLoadBalancer() {
+    String arn = createLoadBalancer("ids-nlb");
+    assertTrue(arn.matches("arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/ids-nlb/[0-9a-f]{16}"), arn);
+    CommandOutcome.Accepted again = accept("CreateLoadBalancer", map("Name", "ids-nlb", "Type", "network",
+        "Subnets.member.1", "subnet-1"));
+    assertEquals(List.of(), again.changes());
+    assertEquals(arn, again.affected().getFirst().id());
+    assertEquals("DuplicateLoadBalancerName", reject("CreateLoadBalancer", map("Name", "ids-nlb", "Type", "network",
+        "Subnets.member.1", "subnet-2")));
+    assertEquals("ValidationError", reject("CreateLoadBalancer", map("Name", "alb", "Type", "application")));
+    assertEquals("ValidationError", reject("CreateLoadBalancer", map("Name", "-bad", "Type", "network")));
+  }
+
+  @Test
+  void targetGroupValidationFollowsTheProvider() {
+    String arn = createTargetGroup("ids");
+    TargetGroup group = (TargetGroup) state.account(ACCOUNT).record(arn).orElseThrow().resource();
+    assertEquals(new HealthCheck("TCP", 8080, null, 1, 1, 2, 3), group.healthCheck());
+    assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "tcp", "Protocol", "TCP", "Port", "80",
+        "TargetType", "ip")));
+    assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "inst", "Protocol", "UDP", "Port", "4789")));
+    assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "x", "Protocol", "UDP", "Port", "4789",
+        "TargetType", "ip", "HealthyThresholdCount", "11")));
+    assertEquals("DuplicateTargetGroupName", reject("CreateTargetGroup", map("Name", "ids", "Protocol", "UDP",
+        "Port", "4790", "TargetType", "ip")));
+    TargetGroup defaults = (TargetGroup) accept("CreateTargetGroup", map("Name", "d", "Protocol", "UDP", "Port", "4789",
+        "TargetType", "ip")).affected().getFirst().resource();
+    assertEquals(new HealthCheck("TCP", null, null, 30, 10, 5, 2), defaults.healthCheck());
+  }
+
+  @Test
+  void registerAndDeregisterTargetsChangeTheMembers() {
+    String tg = createTargetGroup("ids");
+    accept("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1",
+        "Targets.member.2.Id", "10.0.0.2", "Targets.member.2.Port", "4790"));
+    TargetGroup group = (TargetGroup) state.account(ACCOUNT).record(tg).orElseThrow().resource();
+    assertEquals(List.of(new TargetGroup.Member("10.0.0.1", 4789, null), new TargetGroup.Member("10.0.0.2", 4790, null)),
+        group.members());
+    assertEquals(List.of(), accept("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1"))
+        .changes(), "registering a registered target changes nothing");
+    assertEquals("InvalidTarget", reject("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "host.example")));
+    assertEquals("InvalidTarget", reject("DeregisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.9")));
+    assertEquals("TargetGroupNotFound", reject("RegisterTargets", map("TargetGroupArn", tg + "0",
+        "Targets.member.1.Id", "10.0.0.1")));
+    accept("DeregisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1"));
+    group = (TargetGroup) state.account(ACCOUNT).record(tg).orElseThrow().resource();
+    assertEquals(List.of(new TargetGroup.Member("10.0.0.2", 4790, null)), group.members());
+  }
+
+  @Test
+  void aLoadBalancerTargetDeliversToTheMembersOfItsUdpListenersTargetGroupAndFollowsChanges() {
+    // Given a load balancer, a target group with a member, and a traffic mirror target using the load balancer
+    String lb = createLoadBalancer("ids-nlb");
+    String tg = createTargetGroup("ids");
+    accept("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1"));
+    assertEquals("InvalidParameterValue", reject("CreateTrafficMirrorTarget",
+        map("NetworkLoadBalancerArn", lb.replace("ids-nlb", "other"))));
+    String target = accept("CreateTrafficMirrorTarget", map("NetworkLoadBalancerArn", lb)).affected().getFirst().id();
+    // Then without a listener it has no endpoint
+    assertEquals(List.of(), projection.publishedTarget(target).orElseThrow().endpoints());
+
+    // When a UDP listener on 4789 forwards to the target group
+    CommandOutcome.Accepted listener = accept("CreateListener", map("LoadBalancerArn", lb, "Protocol", "UDP",
+        "Port", "4789", "DefaultActions.member.1.Type", "forward", "DefaultActions.member.1.TargetGroupArn", tg));
+    String listenerArn = listener.affected().getFirst().id();
+    assertTrue(listenerArn.startsWith(lb.replace(":loadbalancer/", ":listener/") + "/"), listenerArn);
+    // Then the target delivers to the member, with the group's health check
+    TargetDelivery delivery = projection.publishedTarget(target).orElseThrow();
+    assertEquals(List.of(new TargetEndpoint("10.0.0.1", 4789)), delivery.endpoints());
+    assertEquals(tg, delivery.targetGroupArn());
+    assertEquals(3, delivery.healthCheck().unhealthyThresholdCount());
+
+    // When members change, the delivery follows
+    CommandOutcome.Accepted registered = accept("RegisterTargets", map("TargetGroupArn", tg,
+        "Targets.member.1.Id", "10.0.0.2"));
+    List<ConfigChange> plan = new MirrorProjection(4789).planFor(state, registered.changes(), NOW);
+    assertEquals(1, plan.size());
+    assertEquals(2, projection.publishedTarget(target).orElseThrow().endpoints().size());
+
+    // and in-use resources cannot be deleted
+    assertEquals("ResourceInUse", reject("DeleteTargetGroup", map("TargetGroupArn", tg)));
+    assertEquals("ResourceInUse", reject("DeleteLoadBalancer", map("LoadBalancerArn", lb)));
+    assertEquals("DuplicateListener", reject("CreateListener", map("LoadBalancerArn", lb, "Protocol", "UDP",
+        "Port", "4789", "DefaultActions.member.1.Type", "forward",
+        "DefaultActions.member.1.TargetGroupArn", createTargetGroup("other"))));
+
+    // When the listener goes, the target has no endpoint again
+    accept("DeleteListener", map("ListenerArn", listenerArn));
+    TargetDelivery after = projection.publishedTarget(target).orElseThrow();
+    assertEquals(List.of(), after.endpoints());
+    assertNull(after.targetGroupArn());
+    assertEquals("ListenerNotFound", reject("DeleteListener", map("ListenerArn", listenerArn)));
+  }
+
+  @Test
+  void deletingALoadBalancerDeletesItsListenersAndUnknownOnesSucceed() {
+    String lb = createLoadBalancer("ids-nlb");
+    String tg = createTargetGroup("ids");
+    String listener = accept("CreateListener", map("LoadBalancerArn", lb, "Protocol", "UDP", "Port", "4789",
+        "DefaultActions.member.1.Type", "forward", "DefaultActions.member.1.TargetGroupArn", tg))
+        .affected().getFirst().id();
+    CommandOutcome.Accepted deleted = accept("DeleteLoadBalancer", map("LoadBalancerArn", lb));
+    assertEquals(List.of(listener, lb), deleted.affected().stream().map(ResourceRecord::id).toList());
+    assertTrue(state.account(ACCOUNT).record(listener).isEmpty());
+    assertEquals(List.of(), accept("DeleteLoadBalancer", map("LoadBalancerArn", lb)).changes());
+    accept("DeleteTargetGroup", map("TargetGroupArn", tg));
+    assertEquals("TargetGroupNotFound", reject("DeleteTargetGroup", map("TargetGroupArn", tg)));
+  }
+
+  @Test
+  void idsAreSixteenHexDigits() {
+    IdGenerator random = IdGenerator.random(new SplittableRandom(3));
+    String arn = new LoadBalancingCommands(random).handle(new ControlState(), "CreateTargetGroup",
+        map("Name", "g", "Protocol", "UDP", "Port", "4789", "TargetType", "ip"), ACCOUNT, NOW) instanceof
+        CommandOutcome.Accepted a ? a.affected().getFirst().id() : "";
+    assertTrue(arn.matches("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g/[0-9a-f]{16}"), arn);
+  }
+}
