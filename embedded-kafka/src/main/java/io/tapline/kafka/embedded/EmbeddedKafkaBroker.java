@@ -74,6 +74,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return dataDir;
   }
 
+  /** Process id of the broker's JVM, or -1 when it is not running (for memory measurements). */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   public boolean isRunning() {
     return process != null && process.isAlive();
   }
