@@ -1,5 +1,6 @@
 package io.tapline.gateway;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
@@ -7,6 +8,7 @@ import io.micronaut.context.annotation.Parameter;
  * One access key the gateway accepts: {@code tapline.gateway.credentials[N].access-key-id},
  * {@code .secret-key}, {@code .account-id}. Without any, the local default pair is accepted.
  */
+@Requires(env = GatewayApplication.ENVIRONMENT)
 @EachProperty(value = "tapline.gateway.credentials", list = true)
 public class CredentialsConfig {
 

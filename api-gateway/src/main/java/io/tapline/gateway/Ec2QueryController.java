@@ -1,5 +1,6 @@
 package io.tapline.gateway;
 
+import io.micronaut.context.annotation.Requires;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,11 +37,13 @@ import org.slf4j.LoggerFactory;
  * decodes the parameters, lets {@link Ec2ApiService} answer, records metrics. Every failure is an
  * EC2 XML error; bad input never yields a 500.
  */
+@Requires(env = GatewayApplication.ENVIRONMENT)
 @Controller
 public class Ec2QueryController {
 
   private static final Logger LOG = LoggerFactory.getLogger(Ec2QueryController.class);
   static final String XML = "text/xml;charset=UTF-8";
+  static final String TOO_LARGE = "RequestEntityTooLarge";
   private static final String FORM = "application/x-www-form-urlencoded";
 
   private final SigV4Verifier verifier;
@@ -76,7 +79,7 @@ public class Ec2QueryController {
     Answer answer;
     try {
       if (body.length > config.getMaxBodyBytes()) {
-        throw new Ec2Exception("RequestEntityTooLarge", "The request body is larger than "
+        throw new Ec2Exception(TOO_LARGE, "The request body is larger than "
             + config.getMaxBodyBytes() + " bytes.", 413);
       }
       Caller caller = verifier.verify(signedView(request, body));

@@ -12,10 +12,16 @@ import java.util.Map;
  */
 public final class GatewayApplication {
 
+  /**
+   * The Micronaut environment the gateway's beans need. Service JVMs share one class path (local
+   * launcher, images), so without it a control-service process would also start a gateway.
+   */
+  public static final String ENVIRONMENT = "gateway";
+
   private GatewayApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(GatewayApplication.class).banner(false).start();
+    Micronaut.build(args).mainClass(GatewayApplication.class).environments(ENVIRONMENT).banner(false).start();
   }
 
   /**
@@ -25,6 +31,7 @@ public final class GatewayApplication {
    */
   public static RunningGateway start(Map<String, Object> properties) {
     ApplicationContext context = ApplicationContext.builder(GatewayApplication.class)
+        .environments(ENVIRONMENT)
         .properties(properties)
         .banner(false)
         .start();

@@ -1,5 +1,6 @@
 package io.tapline.gateway;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
  * is {@code tapline.gateway.port} (default 8780), applied through {@code micronaut.server.port}.
  * Access keys are {@link CredentialsConfig} entries {@code tapline.gateway.credentials[N]}.
  */
+@Requires(env = GatewayApplication.ENVIRONMENT)
 @ConfigurationProperties("tapline.gateway")
 public class GatewayConfig {
 

@@ -1,10 +1,12 @@
 package io.tapline.gateway;
 
+import io.micronaut.context.annotation.Requires;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.http.server.HttpServerConfiguration;
 import io.tapline.gateway.api.Ec2ApiService;
 import io.tapline.gateway.auth.AccessKey;
 import io.tapline.gateway.auth.AccessKeyStore;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * the Kafka clients, the signature verifier and the API service.
  */
 @Factory
+@Requires(env = GatewayApplication.ENVIRONMENT)
 public class GatewayFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayFactory.class);
@@ -35,8 +38,14 @@ public class GatewayFactory {
 
   @Context
   @Bean(preDestroy = "close")
-  GatewayKafka gatewayKafka(GatewayConfig config, KafkaConfig kafka, MeterRegistry registry) {
+  GatewayKafka gatewayKafka(GatewayConfig config, KafkaConfig kafka, MeterRegistry registry,
+                            HttpServerConfiguration server) {
     config.validate();
+    if (server.getMaxRequestSize() <= config.getMaxBodyBytes()) {
+      // Netty would refuse such bodies before the gateway could: keep its cap above ours
+      throw new IllegalArgumentException("micronaut.server.max-request-size (" + server.getMaxRequestSize()
+          + ") must be larger than tapline.gateway.max-body-bytes (" + config.getMaxBodyBytes() + ")");
+    }
     LOG.info("api-gateway configuration: tapline.kafka.bootstrap-servers={}, {}", kafka.getBootstrapServers(), config);
     GatewayKafka clients = GatewayKafka.start(kafka.getBootstrapServers(), config.getCommandTimeout(),
         config.getStartupTimeout());

@@ -1,8 +1,10 @@
 package io.tapline.gateway;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /** {@code tapline.kafka.*}, the Kafka setting every Tapline service shares. */
+@Requires(env = GatewayApplication.ENVIRONMENT)
 @ConfigurationProperties("tapline.kafka")
 public class KafkaConfig {
 

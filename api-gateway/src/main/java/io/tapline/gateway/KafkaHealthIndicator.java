@@ -1,5 +1,6 @@
 package io.tapline.gateway;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -12,6 +13,7 @@ import org.reactivestreams.Publisher;
 
 /** {@code /health} is DOWN (HTTP 503) until the results reader is positioned and the view caught up. */
 @Singleton
+@Requires(env = GatewayApplication.ENVIRONMENT)
 public class KafkaHealthIndicator implements HealthIndicator {
 
   private final GatewayKafka kafka;

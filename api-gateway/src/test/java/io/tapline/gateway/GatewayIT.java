@@ -188,8 +188,9 @@ class GatewayIT {
     assertCode(raw.signed(FORM, "Action=CreateTags&Description=" + "x".repeat(300 * 1024)), 413,
         "RequestEntityTooLarge");
     assertCode(raw.unsigned("text/plain", "\u0000\u0001garbage"), 403, "MissingAuthenticationToken");
-    HttpResponse<String> huge = raw.unsigned(FORM, "Action=CreateTags&Description=" + "x".repeat(2 * 1024 * 1024));
-    assertEquals(413, huge.statusCode(), huge.body());
+    // above Netty's hard cap (micronaut.server.max-request-size): still an EC2 XML error
+    assertCode(raw.unsigned(FORM, "Action=CreateTags&Description=" + "x".repeat(5 * 1024 * 1024)), 413,
+        "RequestEntityTooLarge");
   }
 
   private static void assertCode(HttpResponse<String> response, int status, String code) {
