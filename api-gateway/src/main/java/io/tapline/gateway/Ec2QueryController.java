@@ -23,7 +23,9 @@ import io.tapline.gateway.domain.Ec2Actions;
 import io.tapline.gateway.domain.Ec2Exception;
 import io.tapline.gateway.domain.QueryParameters;
 import io.tapline.gateway.domain.QueryParser;
+import io.tapline.gateway.elbv2.Elbv2Endpoint;
 import io.tapline.gateway.xml.Ec2Xml;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,9 @@ public class Ec2QueryController {
   private final Ec2ApiService api;
   private final GatewayConfig config;
   private final MeterRegistry registry;
+  /** Calls signed for the elasticloadbalancing service (ELBv2) share this endpoint. */
+  @Inject
+  Elbv2Endpoint elbv2;
 
   public Ec2QueryController(SigV4Verifier verifier, QueryParser parser, Ec2ApiService api,
                             GatewayConfig config, MeterRegistry registry) {
@@ -74,6 +79,9 @@ public class Ec2QueryController {
   }
 
   private HttpResponse<String> handle(HttpRequest<?> request, byte[] body) {
+    if (Elbv2Endpoint.claims(request.getHeaders().get("Authorization"), request.getUri().getRawQuery())) {
+      return elbv2.handle(signedView(request, body), request.getHeaders().get("Content-Type"));
+    }
     long started = System.nanoTime();
     String actionTag = "none";
     Answer answer;
