@@ -29,7 +29,7 @@ public final class IpAddresses {
   private IpAddresses(List<InetAddress> addresses) {
     List<String> canonical = new ArrayList<>();
     for (InetAddress address : addresses) {
-      canonical.add(address.getHostAddress());
+      canonical.add(canonicalText(address));
       ByteBuffer bytes = ByteBuffer.wrap(address.getAddress());
       if (address instanceof Inet4Address) {
         v4.add(bytes.getInt());
@@ -39,6 +39,51 @@ public final class IpAddresses {
     }
     this.texts = List.copyOf(canonical);
     this.v4Array = v4.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * The address as RFC 5952 writes it (fd00::1, not Java's fd00:0:0:0:0:0:0:1), so the
+   * interface's addresses read the same in DescribeNetworkInterfaces as in the user's config.
+   */
+  static String canonicalText(InetAddress address) {
+    if (address instanceof Inet4Address) {
+      return address.getHostAddress();
+    }
+    byte[] bytes = address.getAddress();
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
+    }
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group is never shortened
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append(i == 0 ? "::" : ":");
+        i += bestLength - 1;
+        continue;
+      }
+      text.append(Integer.toHexString(groups[i]));
+      if (i < 7) {
+        text.append(':');
+      }
+    }
+    return text.toString();
   }
 
   public static IpAddresses none() {
