@@ -10,12 +10,16 @@ import io.tapline.schemas.avro.TargetDeliveryConfig;
 import io.tapline.schemas.kafka.CompactedTopicView;
 import io.tapline.schemas.kafka.TopicProvisioner;
 import io.tapline.target.domain.BatchDeliverer;
+import io.tapline.target.health.MemberHealthMonitor;
+import io.tapline.target.health.SocketHealthProbe;
+import io.tapline.target.kafka.KafkaHealthPublisher;
 import io.tapline.target.kafka.MirroredPacketsConsumer;
 import io.tapline.target.kafka.TargetConfigDirectory;
 import io.tapline.target.udp.UdpDatagramSender;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +74,8 @@ public final class TargetMain {
     private final TargetConfig config;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final TargetConfigDirectory directory = new TargetConfigDirectory();
+    private TargetConfigDirectory directory;
+    private MemberHealthMonitor healthMonitor;
     private CompactedTopicView<TargetDeliveryConfig> view;
     private MirroredPacketsConsumer consumer;
     private ServiceEndpoint endpoint;
@@ -88,9 +93,17 @@ public final class TargetMain {
 
     private void startAll() {
       String bootstrap = config.kafka().bootstrapServers();
-      TopicProvisioner.ensure(bootstrap, List.of(Topics.TARGET_CONFIG, Topics.PACKETS_MIRRORED),
+      TopicProvisioner.ensure(bootstrap, List.of(Topics.TARGET_CONFIG, Topics.PACKETS_MIRRORED, Topics.TARGET_HEALTH),
           config.kafkaTimeout().toMillis());
       started.add(registry::close);
+
+      // Load-balancer members are health-checked; verdicts steer the member choice and are published.
+      KafkaHealthPublisher healthPublisher = new KafkaHealthPublisher(
+          config.kafka().clientProperties(SERVICE_NAME + "-health"), reporter(), Clock.systemUTC());
+      started.add(healthPublisher);
+      healthMonitor = new MemberHealthMonitor(new SocketHealthProbe(), healthPublisher, registry);
+      started.add(healthMonitor);
+      directory = new TargetConfigDirectory(healthMonitor);
 
       view = new CompactedTopicView<>(bootstrap, Topics.TARGET_CONFIG, List.of(directory::apply)).start();
       started.add(view);
@@ -114,6 +127,21 @@ public final class TargetMain {
       endpoint = ServiceEndpoint.start(vertx, config.httpHost(), config.httpPort(), SERVICE_NAME, registry, checks);
       started.add(endpoint);
       LOG.info("target service started: health and metrics on port {}", endpoint.port());
+    }
+
+    private static String reporter() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "unknown-host";
+      }
+      return SERVICE_NAME + "@" + host + "/" + ProcessHandle.current().pid();
+    }
+
+    /** The health checks of load-balancer members. */
+    public MemberHealthMonitor healthMonitor() {
+      return healthMonitor;
     }
 
     private static InetAddress bindAddress(String text) {

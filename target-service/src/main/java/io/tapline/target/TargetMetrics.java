@@ -3,6 +3,7 @@ package io.tapline.target;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tapline.target.domain.DeliveryMetrics;
+import io.tapline.target.domain.Endpoint;
 import io.tapline.target.domain.SendOutcome;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,19 @@ public final class TargetMetrics implements DeliveryMetrics {
   /** Records of tapline.packets.mirrored that could not be decoded (skipped). */
   public static final String BATCHES_CORRUPT = "tapline.target.batches.corrupt";
 
+  /** Datagrams handed to the socket per load-balancer member; tags target, member. */
+  public static final String MEMBER_PACKETS_SENT = "tapline.target.member.packets.sent";
+  /** Their UDP payload bytes; tags target, member. */
+  public static final String MEMBER_BYTES_SENT = "tapline.target.member.bytes.sent";
+  /** 1 while a load-balancer member may carry flows (healthy or initial), 0 while unhealthy; tags target_group, member. */
+  public static final String MEMBER_HEALTHY = "tapline.target.member.healthy";
+  /** Health transitions of load-balancer members; tags target_group, member, state. */
+  public static final String MEMBER_HEALTH_TRANSITIONS = "tapline.target.member.health.transitions";
+
   public static final String TAG_SESSION = "session";
+  public static final String TAG_MEMBER = "member";
+  public static final String TAG_TARGET_GROUP = "target_group";
+  public static final String TAG_STATE = "state";
   public static final String TAG_TARGET = "target";
   public static final String TAG_REASON = "reason";
 
@@ -56,6 +69,12 @@ public final class TargetMetrics implements DeliveryMetrics {
   @Override
   public void sendFailed(String targetId, SendOutcome outcome, int packets) {
     counter(SEND_ERRORS, TAG_REASON, outcome.tag(), targetId).increment(packets);
+  }
+
+  @Override
+  public void memberSent(String targetId, Endpoint member, int packets, long bytes) {
+    counter(MEMBER_PACKETS_SENT, TAG_MEMBER, member.toString(), targetId).increment(packets);
+    counter(MEMBER_BYTES_SENT, TAG_MEMBER, member.toString(), targetId).increment(bytes);
   }
 
   public void corruptBatch() {

@@ -43,6 +43,8 @@ public final class BatchDeliverer {
     }
   };
   private final int[] failures = new int[SendOutcome.values().length];
+  /** Per-member packets and bytes of the current batch, for targets with several members. */
+  private final Map<Endpoint, long[]> perMember = new java.util.HashMap<>();
   private long lastVainWait = System.nanoTime() - QUIET_AFTER_VAIN_WAIT.toNanos();
 
   /**
@@ -93,6 +95,8 @@ public final class BatchDeliverer {
     int empty = 0;
     long bytes = 0;
     java.util.Arrays.fill(failures, 0);
+    boolean countMembers = target.endpoints().size() > 1;
+    perMember.clear();
     for (MirroredFrame frame : batch.frames()) {
       ByteBuffer data = frame.data();
       int length = data.remaining();
@@ -110,6 +114,11 @@ public final class BatchDeliverer {
       if (outcome == SendOutcome.SENT) {
         sent++;
         bytes += datagramLength;
+        if (countMembers) {
+          long[] counts = perMember.computeIfAbsent(endpoint, e -> new long[2]);
+          counts[0]++;
+          counts[1] += datagramLength;
+        }
         if (inner < length) {
           truncated++;
         }
@@ -125,6 +134,7 @@ public final class BatchDeliverer {
     if (sent > 0) {
       metrics.sent(batch.sessionId(), targetId, sent, bytes);
     }
+    perMember.forEach((member, counts) -> metrics.memberSent(targetId, member, (int) counts[0], counts[1]));
     if (truncated > 0) {
       metrics.truncated(batch.sessionId(), targetId, truncated);
     }

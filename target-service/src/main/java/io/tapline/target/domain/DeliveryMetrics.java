@@ -15,6 +15,9 @@ public interface DeliveryMetrics {
   /** Datagrams the network refused, by target and outcome (also counted as drops). */
   void sendFailed(String targetId, SendOutcome outcome, int packets);
 
+  /** Packets and datagram bytes one member of a load-balancer target got (targets with several members only). */
+  default void memberSent(String targetId, Endpoint member, int packets, long bytes) {}
+
   /** A no-op, for tests that do not look at metrics. */
   DeliveryMetrics NONE = new DeliveryMetrics() {
     @Override

@@ -3,7 +3,10 @@ package io.tapline.target.kafka;
 import io.tapline.schemas.avro.TargetDeliveryConfig;
 import io.tapline.schemas.avro.TargetEndpoint;
 import io.tapline.target.domain.DeliveryTarget;
+import io.tapline.schemas.avro.TargetGroupHealthCheck;
 import io.tapline.target.domain.Endpoint;
+import io.tapline.target.domain.HealthCheckSpec;
+import io.tapline.target.domain.MemberHealthHook;
 import io.tapline.target.domain.TargetDirectory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +28,16 @@ public final class TargetConfigDirectory implements TargetDirectory {
 
   private final Map<String, DeliveryTarget> targets = new ConcurrentHashMap<>();
   private final Object changed = new Object();
+  private final MemberHealthHook health;
+
+  public TargetConfigDirectory() {
+    this(MemberHealthHook.NONE);
+  }
+
+  /** @param health told about every change, so load-balancer members are health-checked */
+  public TargetConfigDirectory(MemberHealthHook health) {
+    this.health = health;
+  }
 
   /** View listener: applies one change of the target configuration topic (null = deleted). */
   public void apply(String targetId, TargetDeliveryConfig config) {
@@ -33,9 +46,11 @@ public final class TargetConfigDirectory implements TargetDirectory {
       LOG.info("target {} removed", targetId);
     } else {
       DeliveryTarget target = translate(targetId, config);
+      health.prepare(target);
       targets.put(targetId, target);
       LOG.info("target {} delivers to {}", targetId, target.endpoints());
     }
+    health.targetsChanged(List.copyOf(targets.values()));
     synchronized (changed) {
       changed.notifyAll();
     }
@@ -50,7 +65,17 @@ public final class TargetConfigDirectory implements TargetDirectory {
         LOG.warn("target {}: endpoint {}:{} ignored: {}", targetId, endpoint.getAddress(), endpoint.getPort(), e.getMessage());
       }
     }
-    return new DeliveryTarget(targetId, endpoints);
+    return new DeliveryTarget(targetId, endpoints, healthCheck(config));
+  }
+
+  private static HealthCheckSpec healthCheck(TargetDeliveryConfig config) {
+    TargetGroupHealthCheck check = config.getHealthCheck();
+    if (check == null || config.getTargetGroupArn() == null) {
+      return null;
+    }
+    return new HealthCheckSpec(config.getTargetGroupArn(), check.getProtocol(), check.getPort(), check.getPath(),
+        Duration.ofSeconds(Math.max(1, check.getIntervalSeconds())), Duration.ofSeconds(Math.max(1, check.getTimeoutSeconds())),
+        Math.max(1, check.getHealthyThresholdCount()), Math.max(1, check.getUnhealthyThresholdCount()));
   }
 
   @Override
