@@ -21,6 +21,8 @@ public final class TargetMetrics implements DeliveryMetrics {
   public static final String PACKETS_DROPPED = "tapline.target.packets.dropped";
   /** Datagrams the network refused; tags target, reason (unreachable, unresolvable-address, network-error). */
   public static final String SEND_ERRORS = "tapline.target.send.errors";
+  /** Capture (batch produced) to delivery, per batch; see {@link TargetLatency}. */
+  public static final String DELIVERY_LATENCY = "tapline.target.delivery.latency";
   /** Records of tapline.packets.mirrored that could not be decoded (skipped). */
   public static final String BATCHES_CORRUPT = "tapline.target.batches.corrupt";
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,6 +62,7 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
   private volatile String failure;
   private long lastCommit = System.nanoTime();
   private MirroredPacketBatch reuse;
+  private LongConsumer delivered = producedAtMicros -> { };
 
   /**
    * @param clientProperties bootstrap servers, client id and anything else to pass on
@@ -81,6 +83,12 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
     this.ready = ready;
     this.commitIntervalNanos = commitInterval.toNanos();
     this.thread = Thread.ofPlatform().name("target-delivery").unstarted(this::run);
+  }
+
+  /** Called after each batch was delivered, with its capturedBatchProducedAtMicros (latency metric). */
+  public MirroredPacketsConsumer onDelivered(LongConsumer producedAtMicros) {
+    this.delivered = producedAtMicros;
+    return this;
   }
 
   public MirroredPacketsConsumer start() {
@@ -155,6 +163,7 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
     }
     try {
       deliverer.deliver(translate(batch));
+      delivered.accept(batch.getCapturedBatchProducedAtMicros());
     } catch (RuntimeException e) {
       // a bug or a batch that breaks an assumption: count it and go on with the next one
       corruptBatch.run();
