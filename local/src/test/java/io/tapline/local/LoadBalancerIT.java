@@ -1,0 +1,315 @@
+package io.tapline.local;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.context.ApplicationContext;
+import io.tapline.control.ControlApplication;
+import io.tapline.gateway.GatewayApplication;
+import io.tapline.packet.FlowHash;
+import io.tapline.packet.FrameBuilder;
+import io.tapline.schemas.Topics;
+import io.tapline.schemas.avro.CapturedPacket;
+import io.tapline.schemas.avro.MirroredPacketBatch;
+import io.tapline.schemas.avro.TrafficDirection;
+import io.tapline.target.TargetMain;
+import io.tapline.testing.KafkaFixture;
+import io.tapline.testing.VxlanReceiver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEnum;
+
+/**
+ * Three UDP receivers behind a network load balancer declared through the ELBv2 API (AWS SDK
+ * client) and used by a traffic mirror target (EC2 API): the gateway, control and target services
+ * run in this JVM on the shared broker; mirrored batches are produced straight to
+ * {@code tapline.packets.mirrored} (the capture and filter stages are covered elsewhere). Each
+ * receiver answers its health check on a TCP socket bound to its own (traffic) port number.
+ *
+ * <p>Asserts flow affinity in both directions, failover of only the failed member's flows when its
+ * health port closes, and their return, untouched others, when it opens again.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LoadBalancerIT {
+
+  private static final int FLOWS = 90;
+  private static final int VNI = 0x800080;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final List<VxlanReceiver> receivers = new ArrayList<>();
+  private final List<HealthPort> healthPorts = new ArrayList<>();
+  private ApplicationContext control;
+  private GatewayApplication.RunningGateway gateway;
+  private TargetMain.Running target;
+  private ElasticLoadBalancingV2Client elb;
+  private Ec2Client ec2;
+  private KafkaProducer<String, byte[]> producer;
+
+  @BeforeAll
+  void start() {
+    String bootstrap = KafkaFixture.shared().bootstrapServers();
+    control = ControlApplication.start(Map.of("tapline.kafka.bootstrap-servers", bootstrap,
+        "micronaut.server.port", -1, "tapline.control.transactional-id", "lb-it-" + run,
+        "tapline.control.group-id", "lb-it-" + run));
+    gateway = GatewayApplication.start(Map.of("micronaut.server.port", -1,
+        "tapline.kafka.bootstrap-servers", bootstrap, "tapline.gateway.command-timeout", "30s"));
+    target = TargetMain.start(Map.of("tapline.kafka.bootstrap-servers", bootstrap, "tapline.target.http-port", "0",
+        "tapline.target.group-id", "lb-it-" + run));
+    await().atMost(60, TimeUnit.SECONDS).until(() -> target.problem() == null);
+    for (int i = 0; i < 3; i++) {
+      VxlanReceiver receiver = VxlanReceiver.start(0);
+      receivers.add(receiver);
+      healthPorts.add(new HealthPort(receiver.port()).open());
+    }
+    var credentials = StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY));
+    elb = ElasticLoadBalancingV2Client.builder().endpointOverride(gateway.uri()).region(Region.EU_WEST_1)
+        .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+    ec2 = Ec2Client.builder().endpointOverride(gateway.uri()).region(Region.EU_WEST_1)
+        .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  @AfterAll
+  void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {producer, elb, ec2, target, gateway, control}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // best effort: the next test class gets fresh instances
+      }
+    }
+    healthPorts.forEach(HealthPort::close);
+    receivers.forEach(VxlanReceiver::close);
+  }
+
+  @Test
+  void flowsStickToOneHealthyMemberInBothDirectionsFailOverAndComeBack() {
+    // Given a network load balancer, a UDP target group with the three receivers and a UDP listener
+    String lbArn = elb.createLoadBalancer(r -> r.name("ids-" + run).type(LoadBalancerTypeEnum.NETWORK)
+        .scheme("internal").subnets("subnet-0123456789abcdef0")).loadBalancers().getFirst().loadBalancerArn();
+    String tgArn = elb.createTargetGroup(r -> r.name("ids-" + run).protocol(ProtocolEnum.UDP).port(4789)
+        .targetType(TargetTypeEnum.IP).healthCheckProtocol(ProtocolEnum.TCP).healthCheckPort("traffic-port")
+        .healthCheckIntervalSeconds(1).healthCheckTimeoutSeconds(1).healthyThresholdCount(2)
+        .unhealthyThresholdCount(2)).targetGroups().getFirst().targetGroupArn();
+    elb.registerTargets(r -> r.targetGroupArn(tgArn).targets(receivers.stream()
+        .map(v -> software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription.builder()
+            .id("127.0.0.1").port(v.port()).build()).toList()));
+    elb.createListener(r -> r.loadBalancerArn(lbArn).protocol(ProtocolEnum.UDP).port(4789)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tgArn)));
+    assertEquals(1, elb.describeListeners(r -> r.loadBalancerArn(lbArn)).listeners().size());
+    // and a traffic mirror target pointing at the load balancer
+    String targetId = ec2.createTrafficMirrorTarget(r -> r.networkLoadBalancerArn(lbArn).description("IDS pool"))
+        .trafficMirrorTarget().trafficMirrorTargetId();
+
+    // When the members pass their health checks
+    awaitHealth(tgArn, Map.of(0, TargetHealthStateEnum.HEALTHY, 1, TargetHealthStateEnum.HEALTHY,
+        2, TargetHealthStateEnum.HEALTHY));
+
+    // Then every flow, both directions, lands on exactly one receiver, and all receivers get flows
+    Map<Integer, Integer> placement = deliverRound(targetId, Set.of(0, 1, 2));
+    assertEquals(Set.of(0, 1, 2), new HashSet<>(placement.values()), "rendezvous spreads flows: " + placement);
+
+    // When receiver 1 stops answering its health check
+    healthPorts.get(1).close();
+    awaitHealth(tgArn, Map.of(0, TargetHealthStateEnum.HEALTHY, 1, TargetHealthStateEnum.UNHEALTHY,
+        2, TargetHealthStateEnum.HEALTHY));
+    // Then only its flows move; the others stay where they were
+    Map<Integer, Integer> failover = deliverRound(targetId, Set.of(0, 2));
+    placement.forEach((flow, member) -> {
+      if (member == 1) {
+        assertNotEquals(1, failover.get(flow));
+      } else {
+        assertEquals(member, failover.get(flow), "flow " + flow + " of a healthy member moved");
+      }
+    });
+
+    // When it answers again, its flows come back and nothing else moves
+    healthPorts.get(1).open();
+    awaitHealth(tgArn, Map.of(0, TargetHealthStateEnum.HEALTHY, 1, TargetHealthStateEnum.HEALTHY,
+        2, TargetHealthStateEnum.HEALTHY));
+    assertEquals(placement, deliverRound(targetId, Set.of(0, 1, 2)));
+    receivers.forEach(r -> assertEquals(0, r.malformed()));
+  }
+
+  private void awaitHealth(String tgArn, Map<Integer, TargetHealthStateEnum> expected) {
+    await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      List<TargetHealthDescription> states = elb.describeTargetHealth(r -> r.targetGroupArn(tgArn))
+          .targetHealthDescriptions();
+      Map<Integer, TargetHealthStateEnum> byReceiver = new HashMap<>();
+      for (TargetHealthDescription d : states) {
+        for (int i = 0; i < receivers.size(); i++) {
+          if (d.target().port() == receivers.get(i).port()) {
+            byReceiver.put(i, d.targetHealth().state());
+          }
+        }
+      }
+      assertEquals(expected, byReceiver);
+    });
+  }
+
+  /**
+   * Sends every flow once in each direction (a mirrored batch per direction) and returns the
+   * receiver each flow landed on, checking that both directions of each flow reached the same one
+   * and that only {@code expectedMembers} got traffic.
+   */
+  private Map<Integer, Integer> deliverRound(String targetId, Set<Integer> expectedMembers) {
+    int[] before = receivers.stream().mapToInt(VxlanReceiver::count).toArray();
+    List<CapturedPacket> ingress = new ArrayList<>();
+    List<CapturedPacket> egress = new ArrayList<>();
+    for (int flow = 0; flow < FLOWS; flow++) {
+      String client = "10.1." + (flow / 200) + "." + (flow % 200 + 1);
+      byte[] request = FrameBuilder.ipv4(client, "10.0.0.1").udp(20_000 + flow, 53).payload(marker(flow, 0)).build();
+      byte[] answer = FrameBuilder.ipv4("10.0.0.1", client).udp(53, 20_000 + flow).payload(marker(flow, 1)).build();
+      int hash = FlowHash.symmetric(request, 0, request.length);
+      assertEquals(hash, FlowHash.symmetric(answer, 0, answer.length), "the flow hash is symmetric");
+      ingress.add(packet(request, hash, TrafficDirection.INGRESS));
+      egress.add(packet(answer, hash, TrafficDirection.EGRESS));
+    }
+    send(targetId, ingress);
+    send(targetId, egress);
+    await().atMost(30, TimeUnit.SECONDS).until(() -> delivered(before) >= 2 * FLOWS);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> delivered(before) == 2 * FLOWS);
+
+    Map<Integer, Set<Integer>> receiversOfFlow = new HashMap<>();
+    Map<Integer, Set<Integer>> directionsOfFlow = new HashMap<>();
+    for (int i = 0; i < receivers.size(); i++) {
+      List<VxlanReceiver.Received> got = receivers.get(i).received();
+      if (got.size() > before[i]) {
+        assertTrue(expectedMembers.contains(i), "receiver " + i + " got traffic while unhealthy");
+      }
+      for (VxlanReceiver.Received datagram : got.subList(before[i], got.size())) {
+        assertEquals(VNI, datagram.packet().vni());
+        byte[] frame = datagram.packet().innerFrame();
+        int flow = ByteBuffer.wrap(frame, frame.length - 5, 4).getInt();
+        receiversOfFlow.computeIfAbsent(flow, k -> new HashSet<>()).add(i);
+        directionsOfFlow.computeIfAbsent(flow, k -> new HashSet<>()).add((int) frame[frame.length - 1]);
+      }
+    }
+    Map<Integer, Integer> placement = new HashMap<>();
+    for (int flow = 0; flow < FLOWS; flow++) {
+      Set<Integer> where = receiversOfFlow.get(flow);
+      assertEquals(1, where.size(), "flow " + flow + " reached receivers " + where);
+      assertEquals(Set.of(0, 1), directionsOfFlow.get(flow), "both directions of flow " + flow);
+      placement.put(flow, where.iterator().next());
+    }
+    return placement;
+  }
+
+  private int delivered(int[] before) {
+    int total = 0;
+    for (int i = 0; i < receivers.size(); i++) {
+      total += receivers.get(i).count() - before[i];
+    }
+    return total;
+  }
+
+  private void send(String targetId, List<CapturedPacket> packets) {
+    MirroredPacketBatch batch = MirroredPacketBatch.newBuilder()
+        .setNetworkInterfaceId("eni-0b0b0b0b0b0b0b0b1")
+        .setTrafficMirrorSessionId("tms-0lbit00000000001")
+        .setTrafficMirrorTargetId(targetId)
+        .setVirtualNetworkId(VNI)
+        .setCapturedBatchProducedAtMicros(System.currentTimeMillis() * 1000)
+        .setPackets(packets)
+        .build();
+    try {
+      producer.send(new ProducerRecord<>(Topics.PACKETS_MIRRORED.name(), 0, batch.getNetworkInterfaceId(),
+          Topics.PACKETS_MIRRORED.valueSerde().encode(batch))).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot produce the mirrored batch", e);
+    }
+  }
+
+  private static CapturedPacket packet(byte[] frame, int hash, TrafficDirection direction) {
+    return new CapturedPacket(System.currentTimeMillis() * 1000, direction, frame.length, hash, ByteBuffer.wrap(frame));
+  }
+
+  /** The last five payload bytes: flow number and direction (0 request, 1 answer). */
+  private static byte[] marker(int flow, int direction) {
+    return ByteBuffer.allocate(5).putInt(flow).put((byte) direction).array();
+  }
+
+  /** A TCP health port on 127.0.0.1 that accepts and closes connections while open. */
+  private static final class HealthPort {
+    private final int port;
+    private volatile ServerSocket socket;
+
+    HealthPort(int port) {
+      this.port = port;
+    }
+
+    HealthPort open() {
+      try {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress("127.0.0.1", port));
+        socket = server;
+        Thread.ofVirtual().start(() -> {
+          while (!server.isClosed()) {
+            try (Socket accepted = server.accept()) {
+              // a TCP health check only needs the connection
+            } catch (IOException e) {
+              return;
+            }
+          }
+        });
+        return this;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the health port " + port, e);
+      }
+    }
+
+    void close() {
+      try {
+        if (socket != null) {
+          socket.close();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
