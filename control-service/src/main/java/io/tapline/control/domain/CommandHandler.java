@@ -385,8 +385,9 @@ public final class CommandHandler {
     String filterId = r.params.required("TrafficMirrorFilterId");
     ResourceRecord record = requireRecord(r, filterId, Filter.class, FILTER_NOT_FOUND, "traffic mirror filter");
     Filter filter = (Filter) record.resource();
-    List<String> add = r.params.list("AddNetworkServices", null);
-    List<String> remove = r.params.list("RemoveNetworkServices", null);
+    // on the wire (CLI, SDKs) the lists are AddNetworkService.N / RemoveNetworkService.N; the plural also works
+    List<String> add = concat(r.params.list("AddNetworkService", null), r.params.list("AddNetworkServices", null));
+    List<String> remove = concat(r.params.list("RemoveNetworkService", null), r.params.list("RemoveNetworkServices", null));
     for (String service : concat(add, remove)) {
       if (!Filter.AMAZON_DNS.equals(service)) {
         throw invalid("Value (" + service + ") for network service is invalid. Expected amazon-dns.");
@@ -758,7 +759,9 @@ public final class CommandHandler {
   // ------------------------------------------------------------------ shared helpers
 
   private static Set<String> removeFields(Params params, Set<String> allowed) {
-    Set<String> fields = new HashSet<>(params.list("RemoveFields", null));
+    // on the wire (CLI, SDKs) the list is RemoveField.N; the member name RemoveFields.N also works
+    Set<String> fields = new HashSet<>(params.list("RemoveField", null));
+    fields.addAll(params.list("RemoveFields", null));
     for (String field : fields) {
       if (!allowed.contains(field)) {
         throw invalid("Value (" + field + ") for parameter RemoveFields is invalid. Expected one of " + new TreeMap<>(

@@ -212,7 +212,7 @@ class CommandHandlerTest {
         "SourcePortRange.ToPort", "1024", "Description", "d"));
     String ruleId = f.resource(f.filterId, Filter.class).ingressRules().getFirst().id();
     f.accept("ModifyTrafficMirrorFilterRule", Map.of("TrafficMirrorFilterRuleId", ruleId, "TrafficDirection", "egress",
-        "RemoveFields.1", "source-port-range", "RemoveFields.2", "protocol", "RemoveFields.3", "description"));
+        "RemoveField.1", "source-port-range", "RemoveField.2", "protocol", "RemoveField.3", "description"));
     Filter filter = f.resource(f.filterId, Filter.class);
     assertTrue(filter.ingressRules().isEmpty());
     FilterRule moved = filter.egressRules().getFirst();
@@ -227,7 +227,7 @@ class CommandHandlerTest {
     String id = f.accept("CreateTrafficMirrorSession", f.session("PacketLength", "100", "Description", "x"))
         .affected().getFirst().id();
     f.accept("ModifyTrafficMirrorSession", Map.of("TrafficMirrorSessionId", id, "SessionNumber", "7",
-        "VirtualNetworkId", "99", "RemoveFields.1", "packet-length", "RemoveFields.2", "description"));
+        "VirtualNetworkId", "99", "RemoveField.1", "packet-length", "RemoveField.2", "description"));
     Session s = f.resource(id, Session.class);
     assertEquals(7, s.sessionNumber());
     assertEquals(99, s.virtualNetworkId());
@@ -239,7 +239,7 @@ class CommandHandlerTest {
   @Test
   void networkServicesAreAddedAndRemoved() {
     f.accept("ModifyTrafficMirrorFilterNetworkServices", Map.of("TrafficMirrorFilterId", f.filterId,
-        "AddNetworkServices.1", "amazon-dns"));
+        "AddNetworkService.1", "amazon-dns"));
     assertEquals(List.of("amazon-dns"), f.resource(f.filterId, Filter.class).networkServices());
     f.accept("ModifyTrafficMirrorFilterNetworkServices", Map.of("TrafficMirrorFilterId", f.filterId,
         "RemoveNetworkServices.1", "amazon-dns"));

@@ -94,7 +94,7 @@ class CommandHandlerValidationTest {
         row("delete filter in use", sessionOne(), "DeleteTrafficMirrorFilter",
             f -> Map.of("TrafficMirrorFilterId", f.filterId), FILTER_IN_USE),
         row("network service other than amazon-dns", "ModifyTrafficMirrorFilterNetworkServices",
-            f -> Map.of("TrafficMirrorFilterId", f.filterId, "AddNetworkServices.1", "google-dns"), INVALID_PARAMETER_VALUE),
+            f -> Map.of("TrafficMirrorFilterId", f.filterId, "AddNetworkService.1", "google-dns"), INVALID_PARAMETER_VALUE),
         // rules
         row("rule on unknown filter", "CreateTrafficMirrorFilterRule",
             f -> f.rule("TrafficMirrorFilterId", "tmf-00000000000000fff"), FILTER_NOT_FOUND),
@@ -137,7 +137,7 @@ class CommandHandlerValidationTest {
         row("modify unknown rule", "ModifyTrafficMirrorFilterRule",
             f -> Map.of("TrafficMirrorFilterRuleId", "tmfr-00000000000000fff"), RULE_NOT_FOUND),
         row("modify rule removing an unknown field", f -> f.accept("CreateTrafficMirrorFilterRule", f.rule()),
-            "ModifyTrafficMirrorFilterRule", f -> Map.of("TrafficMirrorFilterRuleId", ruleId(f), "RemoveFields.1", "rule-number"),
+            "ModifyTrafficMirrorFilterRule", f -> Map.of("TrafficMirrorFilterRuleId", ruleId(f), "RemoveField.1", "rule-number"),
             INVALID_PARAMETER_VALUE),
         row("modify rule onto a taken number", f -> {
           f.accept("CreateTrafficMirrorFilterRule", f.rule());
