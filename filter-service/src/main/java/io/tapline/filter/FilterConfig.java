@@ -35,7 +35,8 @@ public record FilterConfig(
   public static final Setting<String> INSTANCE_ID = new Setting<>(
       "tapline.filter.instance-id", defaultInstanceId(), s -> s, s -> s.matches("[A-Za-z0-9._-]{1,100}"),
       "1-100 letters, digits, '.', '_' or '-'",
-      "stable id of this instance, part of its transactional id; unique per running instance (default: host name)");
+      "id of this instance, part of its transactional id and client ids; must be unique per running process"
+          + " (default: host name + '-' + process id)");
   public static final Setting<String> TRANSACTIONAL_ID_PREFIX = Setting.string(
       "tapline.filter.transactional-id-prefix", "tapline-filter-",
       "transactional.id = prefix + instance id; a restart with the same id aborts the previous instance's open transaction");
@@ -52,7 +53,7 @@ public record FilterConfig(
   public static final Setting<Integer> MAX_POLL_RECORDS = Setting.integer(
       "tapline.filter.max-poll-records", 200, 1, 10_000, "captured batches per poll, that is per transaction");
   public static final Setting<Integer> TRANSACTION_TIMEOUT_MS = Setting.integer(
-      "tapline.filter.transaction-timeout-ms", 60_000, 1_000, 900_000,
+      "tapline.filter.transaction-timeout-ms", 10_000, 1_000, 900_000,
       "producer transaction.timeout.ms: how long an instance that died mid-transaction can hold back readers");
 
   public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, HTTP_HOST, HTTP_PORT,
@@ -92,7 +93,29 @@ public record FilterConfig(
     return addresses;
   }
 
+  /**
+   * Host name + "-" + process id: unique per running process (two instances on one host, or the
+   * local launcher's JVMs, never share a transactional id and fence each other), yet the same
+   * again when a container restarts its service (same host name, pid 1), so the restarted
+   * instance aborts its predecessor's open transaction at once. The id need not be stable for
+   * exactly-once: offsets are committed with the consumer's group metadata (KIP-447), so a zombie
+   * is fenced by the group generation, not by its transactional id. An instance that dies and is
+   * not restarted under the same id holds back read_committed readers of the partitions it was
+   * writing to until the broker aborts its transaction (at most {@code transaction-timeout-ms}
+   * plus the broker's abort check interval).
+   */
   static String defaultInstanceId() {
+    return instanceId(hostName(), ProcessHandle.current().pid());
+  }
+
+  static String instanceId(String hostName, long pid) {
+    String suffix = "-" + pid;
+    String host = hostName == null || hostName.isBlank() ? "filter" : hostName.replaceAll("[^A-Za-z0-9._-]", "-");
+    int room = 100 - suffix.length();
+    return (host.length() > room ? host.substring(0, room) : host) + suffix;
+  }
+
+  private static String hostName() {
     String name = null;
     try {
       name = InetAddress.getLocalHost().getHostName();
@@ -102,10 +125,6 @@ public record FilterConfig(
     if (name == null || name.isBlank()) {
       name = System.getenv("HOSTNAME");
     }
-    if (name == null || name.isBlank()) {
-      return "filter-1";
-    }
-    String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "-");
-    return cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
+    return name;
   }
 }

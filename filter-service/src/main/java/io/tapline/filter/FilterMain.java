@@ -8,6 +8,7 @@ import io.tapline.filter.domain.InterfaceConfigRegistry;
 import io.tapline.filter.kafka.CapturedBatchProcessor;
 import io.tapline.filter.kafka.FilterPipeline;
 import io.tapline.filter.kafka.MirrorConfigTranslator;
+import io.tapline.filter.kafka.PacketTopicLayout;
 import io.tapline.runtime.HealthCheck;
 import io.tapline.runtime.ServiceEndpoint;
 import io.tapline.runtime.SettingsSource;
@@ -16,6 +17,7 @@ import io.tapline.schemas.avro.InterfaceMirrorConfig;
 import io.tapline.schemas.kafka.CompactedTopicView;
 import io.tapline.schemas.kafka.TopicProvisioner;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +77,9 @@ public final class FilterMain {
       String bootstrap = config.kafka().bootstrapServers();
       TopicProvisioner.ensure(bootstrap,
           List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED, Topics.PACKETS_MIRRORED), PROVISION_TIMEOUT_MS);
+      // Flow order end to end needs captured partition p -> mirrored partition p: refuse to start otherwise.
+      PacketTopicLayout.require(config.kafka().clientProperties("tapline-filter-" + config.instanceId() + "-admin"),
+          Duration.ofMillis(PROVISION_TIMEOUT_MS));
 
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       started.add(meters::close);

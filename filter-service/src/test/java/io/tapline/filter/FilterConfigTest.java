@@ -24,6 +24,19 @@ class FilterConfigTest {
     assertEquals(Duration.ofSeconds(2), config.configWait());
     assertEquals(List.of(), config.amazonDnsResolvers());
     assertTrue(config.transactionalId().startsWith("tapline-filter-"));
+    assertTrue(config.instanceId().endsWith("-" + ProcessHandle.current().pid()), config.instanceId());
+    assertEquals(10_000, config.transactionTimeoutMillis());
+  }
+
+  @Test
+  void defaultInstanceIdIsHostAndProcessWithinTheIdRule() {
+    assertEquals("ip-10-0-0-7.ec2.internal-4711", FilterConfig.instanceId("ip-10-0-0-7.ec2.internal", 4711));
+    assertEquals("filter-1", FilterConfig.instanceId(null, 1));
+    assertEquals("host-with-space-1", FilterConfig.instanceId("host with space", 1));
+    String longId = FilterConfig.instanceId("h".repeat(300), 123456);
+    assertEquals(100, longId.length());
+    assertTrue(longId.endsWith("-123456"));
+    assertTrue(FilterConfig.INSTANCE_ID.rule().test(longId));
   }
 
   @Test

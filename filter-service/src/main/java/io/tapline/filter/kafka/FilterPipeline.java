@@ -59,6 +59,8 @@ public final class FilterPipeline implements Runnable {
   private final String mirroredTopic;
   private final AtomicReference<String> problem = new AtomicReference<>("not started");
   private volatile boolean running = true;
+  /** Partitions of the mirrored topic, read at start and again when a captured partition beyond it shows up. */
+  private int mirroredPartitions;
 
   public FilterPipeline(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
       CapturedBatchProcessor processor, FilterMetrics metrics, CompactedTopicView<?> configView) {
@@ -89,14 +91,14 @@ public final class FilterPipeline implements Runnable {
       }
       problem.set("initialising transactions");
       producer.initTransactions();
-      int mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
+      mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
       consumer.subscribe(List.of(capturedTopic), new RebalanceLogger());
       problem.set(null);
       LOG.info("filtering {} into {} ({} partitions)", capturedTopic, mirroredTopic, mirroredPartitions);
       while (running) {
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
         if (!records.isEmpty()) {
-          processPoll(records, mirroredPartitions);
+          processPoll(records);
         }
       }
     } catch (WakeupException e) {
@@ -119,7 +121,7 @@ public final class FilterPipeline implements Runnable {
     }
   }
 
-  private void processPoll(ConsumerRecords<String, byte[]> records, int mirroredPartitions)
+  private void processPoll(ConsumerRecords<String, byte[]> records)
       throws InterruptedException {
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -130,8 +132,13 @@ public final class FilterPipeline implements Runnable {
       offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
       metrics.batchConsumed();
       for (MirroredPacketBatch mirrored : transform(record)) {
-        // Same partition number as the input: a flow keeps its partition end to end.
-        int target = Math.floorMod(record.partition(), mirroredPartitions);
+        // Same partition number as the input: a flow keeps its partition end to end. Partitions added
+        // to the captured topic while running and not to the mirrored one stop the loop (never fold flows).
+        int target = record.partition();
+        if (target >= mirroredPartitions) {
+          PacketTopicLayout.require(target + 1, producer.partitionsFor(mirroredTopic).size());
+          mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
+        }
         out.add(new ProducerRecord<>(mirroredTopic, target, mirrored.getNetworkInterfaceId(),
             Topics.PACKETS_MIRRORED.valueSerde().encode(mirrored)));
       }
