@@ -1,0 +1,513 @@
+package io.tapline.bench.e2e;
+
+import io.tapline.bench.BenchRows;
+import io.tapline.local.LocalStack;
+import io.tapline.local.LocalStackConfig;
+import io.tapline.local.SampleTraffic;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.TrafficDirection;
+import software.amazon.awssdk.services.ec2.model.TrafficMirrorRuleAction;
+
+/**
+ * End to end on the local stack (issue 7, step 5): a generated IMIX pcap replayed by a capture
+ * agent, through Kafka, the filter (one session, accept-all rules for IPv4 and IPv6 in both
+ * directions, created with the AWS SDK through the EC2 API) and the target, to a VXLAN receiver in
+ * this JVM.
+ *
+ * <ol>
+ *   <li><b>Highest zero-loss rate.</b> Trials of {@code trial-seconds} at a fixed replay rate
+ *       ({@code speed=<N>pps,loop=true}), doubling from 25,000 pps until one fails, then bisecting.
+ *       A trial passes when the agent skipped nothing, every packet the filter mirrored during
+ *       the trial arrived at the receiver after the agent stopped (exact count), the receiver got
+ *       at least 98% of the captured rate within the measured window (no growing backlog), and
+ *       the agent reached 95% of the requested rate.</li>
+ *   <li><b>Profile.</b> At that rate, JFR ({@code settings=profile}) on the agent, filter, target
+ *       and broker JVMs through {@code jcmd}; {@code jfr view hot-methods} of each is written next
+ *       to the rows.</li>
+ *   <li><b>Latency</b> at half that rate: p50/p99 of {@code tapline.target.delivery.latency}
+ *       (capture batch produced to datagrams sent, per batch) from the histogram's buckets counted
+ *       during the window only.</li>
+ *   <li><b>Memory:</b> the highest VmRSS seen of each process of the stack (broker, control,
+ *       gateway, filter, target, the trial's capture agent); this JVM is listed apart.</li>
+ * </ol>
+ *
+ * <pre>usage: EndToEndBenchmark ROWS-FILE [BUS-CEILING-ROWS|-] [TRIAL-SECONDS] [PROFILE-DIR|-]</pre>
+ */
+public final class EndToEndBenchmark {
+
+  static final String SOURCE_ENI = SampleTraffic.SERVER_ENI;
+  /** The stack's own agent serves this interface, which never gets a session (it is stopped anyway). */
+  static final String IDLE_ENI = "eni-0b0b0b0b0b0b0b0b2";
+  static final int VNI = 4242;
+  static final int PCAP_PACKETS = 200_000;
+  static final int FLOWS = 4096;
+  static final int FIRST_RATE = 25_000;
+  static final int MAX_RATE = 3_200_000;
+  static final int BISECTIONS = 3;
+  static final Duration SETTLE = Duration.ofSeconds(3);
+  static final Duration QUIET = Duration.ofMillis(1500);
+  static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
+
+  private final Path workDir;
+  private final Path pcap;
+  private final ImixTraffic.Summary traffic;
+  private final Duration trial;
+  private final Path profileDir;
+  private final VxlanCountingReceiver receiver;
+  private final LocalStack stack;
+  private final Map<String, Long> peakRssKib = new LinkedHashMap<>();
+  private CaptureAgentProcess agent;
+  private int agentNumber;
+
+  record Snapshot(long nanos, double captured, double skipped, double mirrored, long received, long receivedBytes) {}
+
+  record Trial(int rate, double capturedRate, double deliveredRate, double frameBytesRate, long loss, double skipped,
+      boolean pass, String why) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "trial %,9d pps: captured %,10.0f/s delivered %,10.0f/s (%.1f MB/s frames)"
+          + " loss %d skipped %.0f -> %s %s", rate, capturedRate, deliveredRate, frameBytesRate / 1e6, loss, skipped,
+          pass ? "PASS" : "FAIL", why);
+    }
+  }
+
+  private EndToEndBenchmark(Path workDir, Duration trial, Path profileDir) {
+    this.workDir = workDir;
+    this.trial = trial;
+    this.profileDir = profileDir;
+    this.pcap = workDir.resolve("imix.pcap");
+    this.traffic = ImixTraffic.write(pcap, PCAP_PACKETS, FLOWS, 7, SampleTraffic.SERVER_MAC, SampleTraffic.SERVER_IP,
+        SampleTraffic.SERVER_IPV6);
+    log("pcap %s: %,d packets, %,d frame bytes (%.0f bytes on average), %d flows", pcap, traffic.packets(),
+        traffic.frameBytes(), traffic.averageFrameBytes(), traffic.flows());
+    this.receiver = new VxlanCountingReceiver(64 << 20);
+    log("VXLAN receiver on 127.0.0.1:%d, SO_RCVBUF %,d bytes (net.core.rmem_max caps it)", receiver.port(),
+        receiver.receiveBuffer());
+    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, receiver.port(),
+        SampleTraffic.captureEntry(IDLE_ENI, pcap, "recorded", true), Map.of());
+    this.stack = LocalStack.start(config);
+    // the stack's agent cannot change its replay rate: stop it, each trial starts its own
+    stack.kill("capture-service");
+    log("local stack up: broker %s (pid %d), services %s", stack.bootstrapServers(), stack.broker().pid(),
+        stack.servicePids());
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path rowsFile = Path.of(args[0]);
+    Path busRows = args.length > 1 && !args[1].equals("-") ? Path.of(args[1]) : null;
+    Duration trial = Duration.ofSeconds(args.length > 2 ? Integer.parseInt(args[2]) : 10);
+    Path profileDir = args.length > 3 && !args[3].equals("-") ? Path.of(args[3]) : null;
+    Path workDir = Files.createTempDirectory("tapline-bench-e2e-");
+    EndToEndBenchmark bench = new EndToEndBenchmark(workDir, trial, profileDir);
+    try {
+      bench.run(rowsFile, busRows);
+    } finally {
+      bench.close();
+    }
+    System.exit(0);
+  }
+
+  private void run(Path rowsFile, Path busRows) throws Exception {
+    agent = startAgent(FIRST_RATE + "pps");
+    try (Ec2Client ec2 = ec2Client()) {
+      createMirrorResources(ec2);
+    }
+    await("the first mirrored packets at the receiver", Duration.ofSeconds(120), () -> receiver.packets() > 0);
+    log("pipeline delivers; warming up for %d s", trial.toSeconds());
+    sleep(trial);
+
+    // 1. highest zero-loss rate: double, then bisect
+    List<Trial> trials = new ArrayList<>();
+    Trial best = null;
+    Trial failed = null;
+    int rate = FIRST_RATE;
+    while (rate <= MAX_RATE) {
+      Trial result = trial(rate);
+      trials.add(result);
+      if (!result.pass()) {
+        failed = result;
+        break;
+      }
+      best = result;
+      rate *= 2;
+    }
+    if (failed != null) {
+      int low = best == null ? 0 : best.rate();
+      int high = failed.rate();
+      for (int i = 0; i < BISECTIONS && high - low > Math.max(2_000, high / 20); i++) {
+        int middle = (low + high) / 2;
+        Trial result = trial(middle);
+        trials.add(result);
+        if (result.pass()) {
+          best = result;
+          low = middle;
+        } else {
+          high = middle;
+        }
+      }
+    }
+    stopAgent();
+    trials.forEach(t -> log("%s", t));
+
+    BenchRows rows = BenchRows.to(rowsFile);
+    double busMegabytes = busCeilingMegabytes(busRows);
+    String trialsNote = trials.stream().map(t -> String.format(Locale.ROOT, "%d%s", t.rate(), t.pass() ? "ok" : "x"))
+        .reduce((a, b) -> a + " " + b).orElse("");
+    if (best == null) {
+      rows.add("end to end: zero-loss IMIX rate", "packets/s", 0, Double.NaN,
+          "no trial passed; first failure: " + failed).write();
+      return;
+    }
+    double megabytes = best.frameBytesRate() / 1e6;
+    rows.add("end to end: zero-loss IMIX rate", "packets/s", best.deliveredRate(), Double.NaN, String.format(
+            Locale.ROOT, "replay %d pps for %d s; trials (pps): %s; IMIX 7:4:1 of 64/576/1500 avg %.0f B; %d flows;"
+                + " 25%% IPv6; one session; accept-all", best.rate(), trial.toSeconds(), trialsNote,
+            traffic.averageFrameBytes(), traffic.flows()))
+        .add("end to end: zero-loss IMIX throughput", "MB/s", megabytes, busMegabytes,
+            "inner frame bytes delivered; baseline = bus ceiling (Kafka producer; same run)")
+        .add("end to end: zero-loss IMIX throughput", "Mbit/s", megabytes * 8, Double.NaN,
+            "inner frames; VXLAN/UDP/IP overhead not counted");
+
+    // 2. profile at the highest zero-loss rate
+    if (profileDir != null) {
+      profile(best.rate());
+    }
+
+    // 3. latency at half that rate
+    int half = Math.max(1_000, best.rate() / 2);
+    double[] latency = latency(half);
+    rows.add("end to end: p50 latency capture->delivery at half rate", "ms", latency[0], Double.NaN,
+            String.format(Locale.ROOT, "%d pps for %d s; %.0f batches; per batch: batch produced -> datagrams sent;"
+                + " same-host clock", half, trial.toSeconds(), latency[2]))
+        .add("end to end: p99 latency capture->delivery at half rate", "ms", latency[1], Double.NaN,
+            "same window; from tapline.target.delivery.latency histogram buckets (interpolated)");
+
+    // 4. memory
+    long totalKib = 0;
+    StringBuilder parts = new StringBuilder();
+    for (Map.Entry<String, Long> entry : peakRssKib.entrySet()) {
+      if (entry.getKey().equals("bench JVM (receiver; not part of the stack)")) {
+        continue;
+      }
+      totalKib += entry.getValue();
+      parts.append(entry.getKey()).append(' ').append(entry.getValue() / 1024).append(" MiB; ");
+    }
+    for (Map.Entry<String, Long> entry : peakRssKib.entrySet()) {
+      rows.add("resident memory: " + entry.getKey(), "MiB", entry.getValue() / 1024.0, Double.NaN,
+          "highest VmRSS sampled during the trials");
+    }
+    rows.add("resident memory: local stack total", "MiB", totalKib / 1024.0, Double.NaN,
+        "sum of the highest VmRSS of each: " + parts.toString().strip());
+    rows.write();
+  }
+
+  /** One trial at {@code rate} packets/s; see the class comment for what passes. */
+  private Trial trial(int rate) {
+    stopAgent();
+    drain();
+    Snapshot before = snapshot(null);
+    agent = startAgent(rate + "pps");
+    awaitCapturing();
+    sleep(SETTLE);
+    Snapshot start = snapshot(agent);
+    sleep(trial);
+    sampleRss();
+    Snapshot end = snapshot(agent);
+    stopAgent();
+    drain();
+    Snapshot after = snapshot(null);
+    double seconds = (end.nanos() - start.nanos()) / 1e9;
+    double capturedRate = (end.captured() - start.captured()) / seconds;
+    double deliveredRate = (end.received() - start.received()) / seconds;
+    double frameBytesRate = ((end.receivedBytes() - start.receivedBytes())
+        - 8.0 * (end.received() - start.received())) / seconds;
+    long loss = Math.round(after.mirrored() - before.mirrored()) - (after.received() - before.received());
+    List<String> why = new ArrayList<>();
+    if (end.skipped() > 0) {
+      why.add("agent skipped " + (long) end.skipped());
+    }
+    if (loss != 0) {
+      why.add("lost " + loss + " of " + Math.round(after.mirrored() - before.mirrored()));
+    }
+    if (deliveredRate < 0.98 * capturedRate) {
+      why.add(String.format(Locale.ROOT, "backlog grew (delivered %.0f%% of captured)", 100 * deliveredRate
+          / capturedRate));
+    }
+    if (capturedRate < 0.95 * rate) {
+      why.add(String.format(Locale.ROOT, "agent replayed only %.0f pps", capturedRate));
+    }
+    Trial result = new Trial(rate, capturedRate, deliveredRate, frameBytesRate, loss, end.skipped(), why.isEmpty(),
+        String.join("; ", why));
+    log("%s", result);
+    return result;
+  }
+
+  private void profile(int rate) throws IOException, InterruptedException {
+    stopAgent();
+    drain();
+    agent = startAgent(rate + "pps");
+    awaitCapturing();
+    sleep(SETTLE);
+    Files.createDirectories(profileDir);
+    Map<String, Long> pids = dataPlanePids();
+    for (long pid : pids.values()) {
+      jcmd(pid, "JFR.start", "name=tapline-bench", "settings=profile");
+    }
+    sleep(trial);
+    for (Map.Entry<String, Long> entry : pids.entrySet()) {
+      Path file = profileDir.resolve(entry.getKey() + ".jfr");
+      jcmd(entry.getValue(), "JFR.stop", "name=tapline-bench", "filename=" + file.toAbsolutePath());
+      String hot = tool("jfr", "view", "--width", "200", "hot-methods", file.toString());
+      Files.writeString(profileDir.resolve(entry.getKey() + "-hot-methods.txt"), hot, StandardCharsets.UTF_8);
+      log("profile of %s at %d pps (%s):%n%s", entry.getKey(), rate, file, head(hot, 16));
+    }
+  }
+
+  /** {p50 ms, p99 ms, batches} at {@code rate}. */
+  private double[] latency(int rate) {
+    stopAgent();
+    drain();
+    agent = startAgent(rate + "pps");
+    awaitCapturing();
+    sleep(SETTLE.multipliedBy(2));
+    String target = stack.serviceUrl("target-service");
+    TreeMap<Double, Double> before = Prometheus.scrape(target).buckets("tapline_target_delivery_latency_seconds");
+    sleep(trial);
+    sampleRss();
+    TreeMap<Double, Double> after = Prometheus.scrape(target).buckets("tapline_target_delivery_latency_seconds");
+    stopAgent();
+    double batches = after.isEmpty() ? 0 : after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
+    return new double[] {Prometheus.quantile(before, after, 0.5) * 1000, Prometheus.quantile(before, after, 0.99) * 1000,
+        batches};
+  }
+
+  private CaptureAgentProcess startAgent(String speed) {
+    agentNumber++;
+    return CaptureAgentProcess.start(stack.bootstrapServers(), SampleTraffic.captureEntry(SOURCE_ENI, pcap, speed, true),
+        workDir.resolve("logs").resolve("capture-" + agentNumber + "-" + speed + ".log"), Map.of());
+  }
+
+  private void stopAgent() {
+    if (agent != null) {
+      agent.close();
+      agent = null;
+    }
+  }
+
+  private void awaitCapturing() {
+    CaptureAgentProcess current = agent;
+    await("the capture agent replaying", Duration.ofSeconds(90), () -> {
+      if (!current.isAlive()) {
+        throw new IllegalStateException("the capture agent exited; see " + current.log());
+      }
+      try {
+        return Prometheus.scrape(current.url()).sum("tapline_capture_packets_captured_total") > 0;
+      } catch (IllegalStateException e) {
+        return false; // not listening yet
+      }
+    });
+  }
+
+  /** Waits until the filter's mirrored count and the receiver's count stop moving. */
+  private void drain() {
+    String filter = stack.serviceUrl("filter-service");
+    long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+    double lastMirrored = -1;
+    long lastReceived = -1;
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      double mirrored = Prometheus.scrape(filter).sum("tapline_filter_packets_mirrored_total");
+      long received = receiver.packets();
+      if (mirrored != lastMirrored || received != lastReceived) {
+        lastMirrored = mirrored;
+        lastReceived = received;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= QUIET.toNanos()) {
+        return;
+      }
+      sleep(Duration.ofMillis(100));
+    }
+    log("WARNING: the pipeline did not drain within %s", DRAIN_LIMIT);
+  }
+
+  private Snapshot snapshot(CaptureAgentProcess capture) {
+    long nanos = System.nanoTime();
+    long received = receiver.packets();
+    long receivedBytes = receiver.bytes();
+    double captured = 0;
+    double skipped = 0;
+    if (capture != null) {
+      Prometheus metrics = Prometheus.scrape(capture.url());
+      captured = metrics.sum("tapline_capture_packets_captured_total");
+      skipped = metrics.sum("tapline_capture_packets_skipped_total");
+    }
+    double mirrored = Prometheus.scrape(stack.serviceUrl("filter-service")).sum("tapline_filter_packets_mirrored_total");
+    return new Snapshot(nanos, captured, skipped, mirrored, received, receivedBytes);
+  }
+
+  private Map<String, Long> dataPlanePids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    pids.put("capture-service", agent.pid());
+    pids.put("filter-service", stack.servicePids().get("filter-service"));
+    pids.put("target-service", stack.servicePids().get("target-service"));
+    pids.put("kafka-broker", stack.broker().pid());
+    return pids;
+  }
+
+  private void sampleRss() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    pids.put("kafka-broker", stack.broker().pid());
+    stack.servicePids().forEach((name, pid) -> {
+      if (!name.equals("capture-service")) {
+        pids.put(name, pid);
+      }
+    });
+    if (agent != null) {
+      pids.put("capture-service", agent.pid());
+    }
+    pids.put("bench JVM (receiver; not part of the stack)", ProcessHandle.current().pid());
+    pids.forEach((name, pid) -> {
+      long kib = rssKib(pid);
+      peakRssKib.merge(name, kib, Math::max);
+    });
+  }
+
+  static long rssKib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      // gone
+    }
+    return 0;
+  }
+
+  private void createMirrorResources(Ec2Client ec2) {
+    await("the agent's registration of " + SOURCE_ENI, Duration.ofSeconds(120), () -> {
+      try {
+        return !ec2.describeNetworkInterfaces(r -> r.networkInterfaceIds(SOURCE_ENI)).networkInterfaces().isEmpty();
+      } catch (Ec2Exception e) {
+        return false;
+      }
+    });
+    String ids = ec2.createNetworkInterface(r -> r.subnetId("subnet-0123456789abcdef0").privateIpAddress("127.0.0.1")
+        .description("bench receiver")).networkInterface().networkInterfaceId();
+    String targetId = ec2.createTrafficMirrorTarget(r -> r.networkInterfaceId(ids).description("bench"))
+        .trafficMirrorTarget().trafficMirrorTargetId();
+    String filterId = ec2.createTrafficMirrorFilter(r -> r.description("accept all")).trafficMirrorFilter()
+        .trafficMirrorFilterId();
+    int number = 100;
+    for (TrafficDirection direction : List.of(TrafficDirection.INGRESS, TrafficDirection.EGRESS)) {
+      for (String any : List.of("0.0.0.0/0", "::/0")) {
+        int ruleNumber = number++;
+        ec2.createTrafficMirrorFilterRule(r -> r.trafficMirrorFilterId(filterId).trafficDirection(direction)
+            .ruleNumber(ruleNumber).ruleAction(TrafficMirrorRuleAction.ACCEPT)
+            .sourceCidrBlock(any).destinationCidrBlock(any));
+      }
+    }
+    String sessionId = ec2.createTrafficMirrorSession(r -> r.networkInterfaceId(SOURCE_ENI).trafficMirrorTargetId(targetId)
+        .trafficMirrorFilterId(filterId).sessionNumber(1).virtualNetworkId(VNI)).trafficMirrorSession()
+        .trafficMirrorSessionId();
+    log("mirror resources: target %s, filter %s (4 accept-all rules), session %s (VNI %d)", targetId, filterId,
+        sessionId, VNI);
+  }
+
+  private Ec2Client ec2Client() {
+    return Ec2Client.builder()
+        .endpointOverride(URI.create(stack.apiEndpoint()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY)))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(30)))
+        .build();
+  }
+
+  static double busCeilingMegabytes(Path busRows) throws IOException {
+    if (busRows == null || !Files.exists(busRows)) {
+      return Double.NaN;
+    }
+    for (String line : Files.readAllLines(busRows)) {
+      String[] fields = line.split(",", -1);
+      if (fields.length == 5 && fields[0].startsWith("bus ceiling: Kafka ProducerPerformance")
+          && fields[1].equals("MB/s")) {
+        return Double.parseDouble(fields[2]);
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of(Long.toString(pid)));
+    args.addAll(List.of(command));
+    tool("jcmd", args.toArray(String[]::new));
+  }
+
+  private static String tool(String name, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", name).toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(2, TimeUnit.MINUTES);
+    return output;
+  }
+
+  private static String head(String text, int lines) {
+    String[] all = text.split("\n");
+    return String.join("\n", java.util.Arrays.copyOfRange(all, 0, Math.min(lines, all.length)));
+  }
+
+  private static void await(String what, Duration limit, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no " + what + " within " + limit);
+      }
+      sleep(Duration.ofMillis(200));
+    }
+  }
+
+  /** Measurement windows are timed waits by nature: the benchmark measures what happens during them. */
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, "e2e: " + format + "%n", args);
+    System.out.flush();
+  }
+
+  private void close() {
+    stopAgent();
+    stack.close();
+    receiver.close();
+    log("work folder (pcap, agent logs, stack logs): %s", workDir);
+  }
+}
