@@ -426,6 +426,14 @@ class ControlPlaneApiIT {
         .ruleAction(TrafficMirrorRuleAction.ACCEPT).sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("0.0.0.0/0")));
     assertEquals(1, ec2.describeTrafficMirrorFilterRules(r -> r.trafficMirrorFilterId(f.filterId()))
         .trafficMirrorFilterRules().size());
+    // a retry after the rule was modified still answers with that rule
+    ec2.modifyTrafficMirrorFilterRule(r -> r.trafficMirrorFilterRuleId(rule1).ruleNumber(9));
+    TrafficMirrorFilterRule retried = ec2.createTrafficMirrorFilterRule(r -> r.trafficMirrorFilterId(f.filterId())
+        .clientToken(token + "r").trafficDirection(TrafficDirection.INGRESS).ruleNumber(1)
+        .ruleAction(TrafficMirrorRuleAction.ACCEPT).sourceCidrBlock("0.0.0.0/0").destinationCidrBlock("0.0.0.0/0"))
+        .trafficMirrorFilterRule();
+    assertEquals(rule1, retried.trafficMirrorFilterRuleId());
+    assertEquals(9, retried.ruleNumber());
     // session
     String s1 = ec2.createTrafficMirrorSession(r -> r.networkInterfaceId(f.source()).trafficMirrorTargetId(f.targetId())
         .trafficMirrorFilterId(f.filterId()).sessionNumber(1).clientToken(token + "s")).trafficMirrorSession()

@@ -90,9 +90,20 @@ public final class CommandAnswers {
     return xml.end().toString();
   }
 
-  /** The new rule: direction and rule number are unique within a filter, so they identify it. */
+  /**
+   * The new rule: the one carrying the call's ClientToken (a retry may find it modified since), else
+   * the one with the call's direction and rule number, which are unique within a filter.
+   */
   private static TrafficMirrorFilterRule createdRule(ResourceState filterState, QueryParameters params, String action) {
     TrafficMirrorFilter filter = (TrafficMirrorFilter) filterState.getResource();
+    Optional<String> token = params.get(QueryParameters.CLIENT_TOKEN).filter(t -> !t.isEmpty());
+    if (token.isPresent()) {
+      Optional<TrafficMirrorFilterRule> byToken = rules(filter)
+          .filter(r -> token.get().equals(r.getClientToken())).findFirst();
+      if (byToken.isPresent()) {
+        return byToken.get();
+      }
+    }
     String direction = params.require("TrafficDirection");
     int ruleNumber = params.integer("RuleNumber").orElseThrow(() -> Ec2Exception.missingParameter("RuleNumber"));
     List<TrafficMirrorFilterRule> candidates = direction.equalsIgnoreCase("egress")
