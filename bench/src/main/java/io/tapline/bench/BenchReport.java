@@ -19,9 +19,37 @@ import java.util.stream.Stream;
  */
 public final class BenchReport {
 
-  record Row(String step, String figure, String unit, double value, double baseline, String note) {
+  record Row(String step, String figure, String unit, double value, double baseline, String note, Target target) {
+    Row(String step, String figure, String unit, double value, double baseline, String note) {
+      this(step, figure, unit, value, baseline, note, null);
+    }
+
     double ratio() {
       return Double.isNaN(baseline) || baseline == 0 ? Double.NaN : value / baseline;
+    }
+
+    Row withTarget(Target target) {
+      return new Row(step, figure, unit, value, baseline, note, target);
+    }
+
+    /** "yes", "NO", or "-" without a target (or without the baseline its ratio needs). */
+    String met() {
+      if (target == null) {
+        return "-";
+      }
+      double compared = target.onRatio() ? ratio() : value;
+      if (Double.isNaN(compared)) {
+        return "-";
+      }
+      boolean met = target.atLeast() ? compared >= target.threshold() : compared < target.threshold();
+      return met ? "yes" : "NO";
+    }
+  }
+
+  /** A line of bench/targets.csv: applies to rows whose figure starts with the prefix, of that unit. */
+  record Target(String figurePrefix, String unit, boolean onRatio, boolean atLeast, double threshold, String label) {
+    boolean appliesTo(Row row) {
+      return row.figure().startsWith(figurePrefix) && row.unit().equals(unit);
     }
   }
 
@@ -41,7 +69,7 @@ public final class BenchReport {
         run.put(args[i].substring(0, eq), args[i].substring(eq + 1));
       }
     }
-    List<Row> rows = read(rowsDir);
+    List<Row> rows = applyTargets(read(rowsDir), run.containsKey("targets") ? Path.of(run.get("targets")) : null);
     System.out.print(table(rows));
     Files.createDirectories(outDir);
     Files.writeString(outDir.resolve("latest.csv"), csv(rows), StandardCharsets.UTF_8);
@@ -75,16 +103,46 @@ public final class BenchReport {
     return rows;
   }
 
+  static List<Target> readTargets(Path file) throws IOException {
+    List<Target> targets = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.isBlank() || line.startsWith("#") || line.startsWith("figure-prefix,")) {
+        continue;
+      }
+      String[] f = line.split(",", -1);
+      if (f.length != 6 || !(f[2].equals("value") || f[2].equals("ratio")) || !(f[3].equals(">=") || f[3].equals("<"))) {
+        throw new IllegalArgumentException(file + ": expected figure-prefix,unit,value|ratio,>=|<,threshold,label: "
+            + line);
+      }
+      targets.add(new Target(f[0], f[1], f[2].equals("ratio"), f[3].equals(">="), Double.parseDouble(f[4]), f[5]));
+    }
+    return targets;
+  }
+
+  static List<Row> applyTargets(List<Row> rows, Path targetsFile) throws IOException {
+    if (targetsFile == null || !Files.exists(targetsFile)) {
+      return rows;
+    }
+    List<Target> targets = readTargets(targetsFile);
+    List<Row> out = new ArrayList<>();
+    for (Row row : rows) {
+      out.add(targets.stream().filter(t -> t.appliesTo(row)).findFirst().map(row::withTarget).orElse(row));
+    }
+    return out;
+  }
+
   static String table(List<Row> rows) {
     int width = Math.max(6, rows.stream().mapToInt(r -> r.figure().length()).max().orElse(6));
     StringBuilder out = new StringBuilder();
-    String format = "%-" + width + "s  %16s  %-10s  %16s  %7s  %s%n";
-    out.append(String.format(Locale.ROOT, format, "figure", "value", "unit", "baseline", "ratio", "note"));
-    out.append("-".repeat(width + 70)).append('\n');
+    String format = "%-" + width + "s  %16s  %-13s  %16s  %7s  %-19s  %-4s  %s%n";
+    out.append(String.format(Locale.ROOT, format, "figure", "value", "unit", "baseline", "ratio", "target", "met?",
+        "note"));
+    out.append("-".repeat(width + 100)).append('\n');
     for (Row row : rows) {
       out.append(String.format(Locale.ROOT, format, row.figure(), human(row.value()), row.unit(),
           Double.isNaN(row.baseline()) ? "-" : human(row.baseline()),
-          Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio()), row.note()));
+          Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio()),
+          row.target() == null ? "-" : row.target().label(), row.met(), row.note()));
     }
     return out.toString();
   }
@@ -95,11 +153,12 @@ public final class BenchReport {
   }
 
   static String csv(List<Row> rows) {
-    StringBuilder out = new StringBuilder("step,figure,unit,value,baseline,ratio,note\n");
+    StringBuilder out = new StringBuilder("step,figure,unit,value,baseline,ratio,target,met,note\n");
     for (Row row : rows) {
       out.append(String.join(",", row.step(), row.figure(), row.unit(), BenchRows.number(row.value()),
           Double.isNaN(row.baseline()) ? "" : BenchRows.number(row.baseline()),
-          Double.isNaN(row.ratio()) ? "" : String.format(Locale.ROOT, "%.4f", row.ratio()), row.note())).append('\n');
+          Double.isNaN(row.ratio()) ? "" : String.format(Locale.ROOT, "%.4f", row.ratio()),
+          row.target() == null ? "" : row.target().label(), row.met(), row.note())).append('\n');
     }
     return out.toString();
   }
@@ -120,6 +179,12 @@ public final class BenchReport {
           .append(", \"value\": ").append(jsonNumber(row.value()))
           .append(", \"baseline\": ").append(jsonNumber(row.baseline()))
           .append(", \"ratio\": ").append(jsonNumber(row.ratio()))
+          .append(", \"target\": ").append(row.target() == null ? "null" : quote(row.target().label()))
+          .append(", \"met\": ").append(switch (row.met()) {
+            case "yes" -> "true";
+            case "NO" -> "false";
+            default -> "null";
+          })
           .append(", \"note\": ").append(quote(row.note())).append('}');
       separator = ",\n";
     }
