@@ -95,6 +95,30 @@ public final class Cidr {
     return prefixLength;
   }
 
+  int network4() {
+    return network4;
+  }
+
+  int mask4() {
+    return mask4;
+  }
+
+  long networkHigh() {
+    return networkHigh;
+  }
+
+  long networkLow() {
+    return networkLow;
+  }
+
+  long maskHigh() {
+    return maskHigh;
+  }
+
+  long maskLow() {
+    return maskLow;
+  }
+
   public boolean matchesIpv4(int address) {
     return version == 4 && (address & mask4) == network4;
   }

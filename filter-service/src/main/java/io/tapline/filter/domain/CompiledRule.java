@@ -44,6 +44,44 @@ final class CompiledRule {
     this.checksPorts = sourcePorts != null || destinationPorts != null;
   }
 
+  int ipVersion() {
+    return source.version();
+  }
+
+  /** The rule's protocol, null for every protocol. */
+  Integer protocol() {
+    return protocol == ANY ? null : protocol;
+  }
+
+  Cidr source() {
+    return source;
+  }
+
+  Cidr destination() {
+    return destination;
+  }
+
+  boolean checksPorts() {
+    return checksPorts;
+  }
+
+  int sourceFrom() {
+    return sourceFrom;
+  }
+
+  int sourceTo() {
+    return sourceTo;
+  }
+
+  int destinationFrom() {
+    return destinationFrom;
+  }
+
+  int destinationTo() {
+    return destinationTo;
+  }
+
+  /** The rule's semantics, one rule at a time: the reference {@link RuleTable} is checked against. */
   boolean matches(PacketHeaders headers) {
     if (protocol != ANY && headers.protocol() != protocol) {
       return false;
