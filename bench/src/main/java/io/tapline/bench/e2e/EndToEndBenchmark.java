@@ -81,12 +81,12 @@ public final class EndToEndBenchmark {
   record Snapshot(long nanos, double captured, double skipped, double mirrored, long received, long receivedBytes) {}
 
   record Trial(int rate, double capturedRate, double deliveredRate, double frameBytesRate, long loss, double skipped,
-      boolean pass, String why) {
+      long receiveBufferErrors, boolean pass, String why) {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "trial %,9d pps: captured %,10.0f/s delivered %,10.0f/s (%.1f MB/s frames)"
-          + " loss %d skipped %.0f -> %s %s", rate, capturedRate, deliveredRate, frameBytesRate / 1e6, loss, skipped,
-          pass ? "PASS" : "FAIL", why);
+              + " loss %d skipped %.0f host UDP RcvbufErrors %d -> %s %s", rate, capturedRate, deliveredRate,
+          frameBytesRate / 1e6, loss, skipped, receiveBufferErrors, pass ? "PASS" : "FAIL", why);
     }
   }
 
@@ -102,13 +102,31 @@ public final class EndToEndBenchmark {
     this.receiver = new VxlanCountingReceiver(64 << 20);
     log("VXLAN receiver on 127.0.0.1:%d, SO_RCVBUF %,d bytes (net.core.rmem_max caps it)", receiver.port(),
         receiver.receiveBuffer());
-    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, receiver.port(),
-        SampleTraffic.captureEntry(IDLE_ENI, pcap, "recorded", true), Map.of());
-    this.stack = LocalStack.start(config);
+    this.stack = startStack(1);
     // the stack's agent cannot change its replay rate: stop it, each trial starts its own
     stack.kill("capture-service");
     log("local stack up: broker %s (pid %d), services %s", stack.bootstrapServers(), stack.broker().pid(),
         stack.servicePids());
+  }
+
+  /**
+   * Starts the stack in a fresh folder; a second attempt in another folder when the first fails
+   * (EmbeddedKafkaBroker formats storage with a random cluster id that argparse rejects when it
+   * begins with '-', about one start in 64).
+   */
+  private LocalStack startStack(int attempt) {
+    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack-" + attempt), 0, 0, 0, 0, 0, 0,
+        receiver.port(), SampleTraffic.captureEntry(IDLE_ENI, pcap, "recorded", true), Map.of());
+    try {
+      return LocalStack.start(config);
+    } catch (IllegalStateException e) {
+      if (attempt > 1) {
+        throw e;
+      }
+      log("the local stack did not start (%s); once more in a new folder", e.getMessage().lines().findFirst()
+          .orElse(""));
+      return startStack(attempt + 1);
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -225,6 +243,7 @@ public final class EndToEndBenchmark {
     stopAgent();
     drain();
     Snapshot before = snapshot(null);
+    long rcvbufErrorsBefore = udpReceiveBufferErrors();
     agent = startAgent(rate + "pps");
     awaitCapturing();
     sleep(SETTLE);
@@ -235,6 +254,7 @@ public final class EndToEndBenchmark {
     stopAgent();
     drain();
     Snapshot after = snapshot(null);
+    long rcvbufErrors = udpReceiveBufferErrors() - rcvbufErrorsBefore;
     double seconds = (end.nanos() - start.nanos()) / 1e9;
     double capturedRate = (end.captured() - start.captured()) / seconds;
     double deliveredRate = (end.received() - start.received()) / seconds;
@@ -246,7 +266,8 @@ public final class EndToEndBenchmark {
       why.add("agent skipped " + (long) end.skipped());
     }
     if (loss != 0) {
-      why.add("lost " + loss + " of " + Math.round(after.mirrored() - before.mirrored()));
+      why.add("lost " + loss + " of " + Math.round(after.mirrored() - before.mirrored())
+          + (rcvbufErrors > 0 ? " (receiver socket buffer overflowed " + rcvbufErrors + " times)" : ""));
     }
     if (deliveredRate < 0.98 * capturedRate) {
       why.add(String.format(Locale.ROOT, "backlog grew (delivered %.0f%% of captured)", 100 * deliveredRate
@@ -255,7 +276,8 @@ public final class EndToEndBenchmark {
     if (capturedRate < 0.95 * rate) {
       why.add(String.format(Locale.ROOT, "agent replayed only %.0f pps", capturedRate));
     }
-    Trial result = new Trial(rate, capturedRate, deliveredRate, frameBytesRate, loss, end.skipped(), why.isEmpty(),
+    Trial result = new Trial(rate, capturedRate, deliveredRate, frameBytesRate, loss, end.skipped(), rcvbufErrors,
+        why.isEmpty(),
         String.join("; ", why));
     log("%s", result);
     return result;
@@ -389,6 +411,18 @@ public final class EndToEndBenchmark {
       long kib = rssKib(pid);
       peakRssKib.merge(name, kib, Math::max);
     });
+  }
+
+  /** Host-wide UDP datagrams dropped because a socket's receive buffer was full (/proc/net/snmp). */
+  static long udpReceiveBufferErrors() {
+    try {
+      List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:"))
+          .toList();
+      List<String> names = List.of(udp.get(0).split("\\s+"));
+      return Long.parseLong(udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   static long rssKib(long pid) {
