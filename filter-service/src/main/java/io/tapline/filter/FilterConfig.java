@@ -24,7 +24,8 @@ public record FilterConfig(
     List<String> amazonDnsResolvers,
     boolean providerCompatibleExclusions,
     int maxPollRecords,
-    int transactionTimeoutMillis) {
+    int transactionTimeoutMillis,
+    int sessionTimeoutMillis) {
 
   public static final Setting<String> HTTP_HOST = Setting.string(
       "tapline.filter.http-host", "0.0.0.0", "address the health and metrics endpoint binds to");
@@ -56,9 +57,14 @@ public record FilterConfig(
       "tapline.filter.transaction-timeout-ms", 10_000, 1_000, 900_000,
       "producer transaction.timeout.ms: how long an instance that died mid-transaction can hold back readers");
 
+  public static final Setting<Integer> SESSION_TIMEOUT_MS = Setting.integer(
+      "tapline.filter.session-timeout-ms", 10_000, 1_000, 1_800_000,
+      "consumer session.timeout.ms: how long the partitions of an instance that died stay unprocessed before the"
+          + " group hands them to the others (the broker allows group.min/max.session.timeout.ms, by default 6 s-30 min)");
+
   public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, HTTP_HOST, HTTP_PORT,
       GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, CONFIG_WAIT_MS, AMAZON_DNS_RESOLVERS, PROVIDER_EXCLUSIONS,
-      MAX_POLL_RECORDS, TRANSACTION_TIMEOUT_MS);
+      MAX_POLL_RECORDS, TRANSACTION_TIMEOUT_MS, SESSION_TIMEOUT_MS);
 
   /** Reads and validates every setting; throws one exception listing every problem. */
   public static FilterConfig from(SettingsSource source) {
@@ -73,9 +79,10 @@ public record FilterConfig(
     Boolean exclusions = source.get(PROVIDER_EXCLUSIONS);
     Integer maxPollRecords = source.get(MAX_POLL_RECORDS);
     Integer transactionTimeout = source.get(TRANSACTION_TIMEOUT_MS);
+    Integer sessionTimeout = source.get(SESSION_TIMEOUT_MS);
     source.validate();
     return new FilterConfig(kafka, httpHost, httpPort, groupId, instanceId, prefix, Duration.ofMillis(configWait),
-        resolvers, exclusions, maxPollRecords, transactionTimeout);
+        resolvers, exclusions, maxPollRecords, transactionTimeout, sessionTimeout);
   }
 
   public String transactionalId() {
