@@ -58,7 +58,7 @@ public record CaptureConfig(
       "tapline.capture.producer.max-block-ms", 10, 0, 1000,
       "longest a capture thread waits for the producer before dropping a batch");
   public static final Setting<String> PRODUCER_COMPRESSION = new Setting<>(
-      "tapline.capture.producer.compression", "lz4", s -> s.toLowerCase(Locale.ROOT),
+      "tapline.capture.producer.compression", "none", s -> s.toLowerCase(Locale.ROOT),
       Set.of("none", "lz4", "zstd", "snappy", "gzip")::contains, "none, lz4, zstd, snappy or gzip",
       "compression of captured batches");
   public static final Setting<Integer> PRODUCER_DELIVERY_TIMEOUT_MS = Setting.integer(

@@ -80,13 +80,13 @@ public final class LocalStack implements AutoCloseable {
       int capturePort = portOrFree(config.capturePort());
       // Start order follows the data flow backwards: whoever consumes is up before whoever produces.
       List<ServiceProcess> started = new ArrayList<>();
-      started.add(launch(services, "control-service", "io.tapline.control.ControlApplication", controlPort, "384m",
+      started.add(launch(services, "control-service", "io.tapline.control.ControlApplication", controlPort, "256m",
           with(common, "MICRONAUT_SERVER_PORT", controlPort, "TAPLINE_CONTROL_VXLAN_PORT", config.vxlanPort()), logs));
-      started.add(launch(services, "api-gateway", "io.tapline.gateway.GatewayApplication", gatewayPort, "384m",
+      started.add(launch(services, "api-gateway", "io.tapline.gateway.GatewayApplication", gatewayPort, "256m",
           with(common, "MICRONAUT_SERVER_PORT", gatewayPort), logs));
       started.add(launch(services, "target-service", "io.tapline.target.TargetMain", targetPort, "384m",
           with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort), logs));
-      started.add(launch(services, "filter-service", "io.tapline.filter.FilterMain", filterPort, "512m",
+      started.add(launch(services, "filter-service", "io.tapline.filter.FilterMain", filterPort, "384m",
           with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort), logs));
       Map<String, String> captureEnv = with(common, "TAPLINE_CAPTURE_HTTP_PORT", capturePort);
       captureEnv.put("TAPLINE_CAPTURE_INTERFACES", captureInterfaces);

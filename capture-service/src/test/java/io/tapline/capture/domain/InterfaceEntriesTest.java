@@ -36,7 +36,7 @@ class InterfaceEntriesTest {
     assertEquals("eni-0123456789abcdef0", spec.networkInterfaceId());
     assertEquals("web.pcap", spec.name());
     assertEquals("02:00:00:00:00:01", spec.mac().toString());
-    assertEquals(List.of("10.0.0.1", "fd00:0:0:0:0:0:0:1"), spec.addresses().texts());
+    assertEquals(List.of("10.0.0.1", "fd00::1"), spec.addresses().texts());
     assertEquals("web server", spec.description());
     SourceSpec.Replay replay = (SourceSpec.Replay) spec.source();
     assertEquals(ReplaySpeed.MAX, replay.speed());

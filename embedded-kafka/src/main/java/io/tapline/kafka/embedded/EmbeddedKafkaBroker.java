@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -116,11 +115,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (Files.exists(idFile)) {
       return Files.readString(idFile).strip();
     }
-    // A Kafka cluster id is 16 random bytes, base64url without padding.
-    UUID uuid = UUID.randomUUID();
-    byte[] bytes = java.nio.ByteBuffer.allocate(16)
-        .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
-    String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    // Kafka's own generator: a random UUID, base64url, never starting with '-' (which the
+    // storage tool's argument parser would take for an option).
+    String id = org.apache.kafka.common.Uuid.randomUuid().toString();
     Files.writeString(idFile, id);
     return id;
   }
@@ -236,8 +233,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static ProcessBuilder javaProcess(List<String> mainAndArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms256m");
-    command.add("-Xmx768m");
+    command.add("-Xms64m");
+    command.add("-Xmx384m");
     command.add("-XX:+UseG1GC");
     command.add("-Djava.awt.headless=true");
     command.add("-cp");

@@ -77,6 +77,8 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
+    // Mirrored packets are latency-sensitive: never let an idle partition hold a fetch for Kafka's default 500 ms.
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.deliverer = deliverer;
     this.corruptBatch = corruptBatch;
