@@ -144,6 +144,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         "share.coordinator.state.topic.replication.factor=1",
         "share.coordinator.state.topic.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
+        // A killed transactional producer's open transaction is aborted within seconds, not Kafka's 10 s check.
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
         "group.consumer.min.session.timeout.ms=6000",
         "log.retention.bytes=1073741824",
         "log.segment.bytes=134217728",
