@@ -750,7 +750,8 @@ class ControlPlaneApiIT {
 
   /**
    * The real gateway and control service in this JVM on the shared broker, started once per JVM
-   * for every ControlPlane*IT (closed at exit). Quotas are lowered where a test must reach them
+   * for every in-process IT of this module (closed at exit): one control service per broker, as in
+   * production, since a second one in another consumer group would apply every command again. Quotas are lowered where a test must reach them
    * cheaply; the per-interface quota keeps the provider's 3.
    */
   static final class ControlPlane implements AutoCloseable {
@@ -767,6 +768,7 @@ class ControlPlaneApiIT {
     static final Key QUOTA = new Key("AKIACPITQUOTA0000004", "quota-secret", randomAccount());
     static final Key WALKTHROUGH = new Key("AKIACPITWALK00000005", "walk-secret", randomAccount());
     static final Key BENCH = new Key("AKIACPITBENCH0000006", "bench-secret", randomAccount());
+    static final Key LOAD_BALANCER = new Key("AKIACPITLB0000000007", "lb-secret", randomAccount());
 
     private static ControlPlane shared;
 
@@ -809,7 +811,7 @@ class ControlPlaneApiIT {
       int controlPort = control.getBean(EmbeddedServer.class).getPort();
       awaitHealthy(URI.create("http://127.0.0.1:" + controlPort + "/health"));
       List<Map<String, String>> credentials = new ArrayList<>();
-      for (Key key : List.of(MAIN, OTHER, PAGING, QUOTA, WALKTHROUGH, BENCH)) {
+      for (Key key : List.of(MAIN, OTHER, PAGING, QUOTA, WALKTHROUGH, BENCH, LOAD_BALANCER)) {
         credentials.add(Map.of("access-key-id", key.accessKey(), "secret-key", key.secret(), "account-id", key.account()));
       }
       RunningGateway gateway = GatewayApplication.start(Map.of(

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micronaut.context.ApplicationContext;
-import io.tapline.control.ControlApplication;
-import io.tapline.gateway.GatewayApplication;
 import io.tapline.packet.FlowHash;
 import io.tapline.packet.FrameBuilder;
 import io.tapline.schemas.Topics;
@@ -15,7 +12,6 @@ import io.tapline.schemas.avro.CapturedPacket;
 import io.tapline.schemas.avro.MirroredPacketBatch;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.target.TargetMain;
-import io.tapline.testing.KafkaFixture;
 import io.tapline.testing.VxlanReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,8 +71,6 @@ class LoadBalancerIT {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final List<VxlanReceiver> receivers = new ArrayList<>();
   private final List<HealthPort> healthPorts = new ArrayList<>();
-  private ApplicationContext control;
-  private GatewayApplication.RunningGateway gateway;
   private TargetMain.Running target;
   private ElasticLoadBalancingV2Client elb;
   private Ec2Client ec2;
@@ -84,12 +78,9 @@ class LoadBalancerIT {
 
   @BeforeAll
   void start() {
-    String bootstrap = KafkaFixture.shared().bootstrapServers();
-    control = ControlApplication.start(Map.of("tapline.kafka.bootstrap-servers", bootstrap,
-        "micronaut.server.port", -1, "tapline.control.transactional-id", "lb-it-" + run,
-        "tapline.control.group-id", "lb-it-" + run));
-    gateway = GatewayApplication.start(Map.of("micronaut.server.port", -1,
-        "tapline.kafka.bootstrap-servers", bootstrap, "tapline.gateway.command-timeout", "30s"));
+    // The JVM's one control plane (gateway and control service); only the target service is this test's own.
+    ControlPlaneApiIT.ControlPlane plane = ControlPlaneApiIT.ControlPlane.shared();
+    String bootstrap = plane.bootstrap();
     target = TargetMain.start(Map.of("tapline.kafka.bootstrap-servers", bootstrap, "tapline.target.http-port", "0",
         "tapline.target.group-id", "lb-it-" + run));
     await().atMost(60, TimeUnit.SECONDS).until(() -> target.problem() == null);
@@ -98,11 +89,11 @@ class LoadBalancerIT {
       receivers.add(receiver);
       healthPorts.add(new HealthPort(receiver.port()).open());
     }
-    var credentials = StaticCredentialsProvider.create(
-        AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY));
-    elb = ElasticLoadBalancingV2Client.builder().endpointOverride(gateway.uri()).region(Region.EU_WEST_1)
+    ControlPlaneApiIT.ControlPlane.Key key = ControlPlaneApiIT.ControlPlane.LOAD_BALANCER;
+    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKey(), key.secret()));
+    elb = ElasticLoadBalancingV2Client.builder().endpointOverride(plane.endpoint()).region(Region.EU_WEST_1)
         .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-    ec2 = Ec2Client.builder().endpointOverride(gateway.uri()).region(Region.EU_WEST_1)
+    ec2 = Ec2Client.builder().endpointOverride(plane.endpoint()).region(Region.EU_WEST_1)
         .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -112,7 +103,7 @@ class LoadBalancerIT {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {producer, elb, ec2, target, gateway, control}) {
+    for (AutoCloseable c : new AutoCloseable[] {producer, elb, ec2, target}) {
       try {
         if (c != null) {
           c.close();
