@@ -34,6 +34,18 @@ public final class LocalStack implements AutoCloseable {
   public static final String SECRET_ACCESS_KEY = "tapline-local-secret-key-0001";
   public static final String ACCOUNT_ID = "123456789012";
 
+  /**
+   * The control plane handles a few requests per second: a small serial-GC heap and the C1
+   * compiler only keep its two JVMs lean, leaving memory and CPU to the data plane.
+   */
+  private static final List<String> CONTROL_PLANE_JVM =
+      List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+          "-XX:ReservedCodeCacheSize=32m");
+  /** The data plane moves packets: G1 with room for batches in flight. */
+  private static final List<String> DATA_PLANE_JVM = List.of("-Xmx384m", "-XX:+UseG1GC");
+  /** The capture agent's batches in flight are bounded by its own buffer setting (32 MiB by default). */
+  public static final List<String> CAPTURE_JVM = List.of("-Xmx256m", "-XX:+UseG1GC");
+
   private final LocalStackConfig config;
   private final EmbeddedKafkaBroker broker;
   private final Map<String, ServiceProcess> services;
@@ -80,17 +92,17 @@ public final class LocalStack implements AutoCloseable {
       int capturePort = portOrFree(config.capturePort());
       // Start order follows the data flow backwards: whoever consumes is up before whoever produces.
       List<ServiceProcess> started = new ArrayList<>();
-      started.add(launch(services, "control-service", "io.tapline.control.ControlApplication", controlPort, "256m",
+      started.add(launch(services, "control-service", "io.tapline.control.ControlApplication", controlPort, CONTROL_PLANE_JVM,
           with(common, "MICRONAUT_SERVER_PORT", controlPort, "TAPLINE_CONTROL_VXLAN_PORT", config.vxlanPort()), logs));
-      started.add(launch(services, "api-gateway", "io.tapline.gateway.GatewayApplication", gatewayPort, "256m",
+      started.add(launch(services, "api-gateway", "io.tapline.gateway.GatewayApplication", gatewayPort, CONTROL_PLANE_JVM,
           with(common, "MICRONAUT_SERVER_PORT", gatewayPort), logs));
-      started.add(launch(services, "target-service", "io.tapline.target.TargetMain", targetPort, "384m",
+      started.add(launch(services, "target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
           with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort), logs));
-      started.add(launch(services, "filter-service", "io.tapline.filter.FilterMain", filterPort, "384m",
+      started.add(launch(services, "filter-service", "io.tapline.filter.FilterMain", filterPort, DATA_PLANE_JVM,
           with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort), logs));
       Map<String, String> captureEnv = with(common, "TAPLINE_CAPTURE_HTTP_PORT", capturePort);
       captureEnv.put("TAPLINE_CAPTURE_INTERFACES", captureInterfaces);
-      started.add(launch(services, "capture-service", "io.tapline.capture.CaptureMain", capturePort, "384m",
+      started.add(launch(services, "capture-service", "io.tapline.capture.CaptureMain", capturePort, CAPTURE_JVM,
           captureEnv, logs));
       for (ServiceProcess service : started) {
         service.awaitHealthy(HEALTH_TIMEOUT);
@@ -104,8 +116,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private static ServiceProcess launch(Map<String, ServiceProcess> services, String name, String mainClass, int port,
-      String heap, Map<String, String> env, Path logs) {
-    ServiceProcess process = ServiceProcess.start(name, mainClass, port, heap, env, logs);
+      List<String> jvmOptions, Map<String, String> env, Path logs) {
+    ServiceProcess process = ServiceProcess.start(name, mainClass, port, jvmOptions, env, logs);
     services.put(name, process);
     return process;
   }

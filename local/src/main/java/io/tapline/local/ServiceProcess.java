@@ -31,10 +31,15 @@ final class ServiceProcess implements AutoCloseable {
 
   static ServiceProcess start(String name, String mainClass, int httpPort, String maxHeap,
       Map<String, String> environment, Path logDir) {
+    return start(name, mainClass, httpPort, List.of("-Xmx" + maxHeap, "-XX:+UseG1GC"), environment, logDir);
+  }
+
+  /** Starts the service with these JVM memory and GC options. */
+  static ServiceProcess start(String name, String mainClass, int httpPort, List<String> jvmOptions,
+      Map<String, String> environment, Path logDir) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + maxHeap);
-    command.add("-XX:+UseG1GC");
+    command.addAll(jvmOptions);
     command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tapline.schemas.avro");
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-Dtapline.service=" + name);

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A capture agent JVM replaying the benchmark pcap at one rate. The local stack's own agent cannot
  * change its replay speed while it runs, so the benchmark stops the stack's agent and starts one of
- * these per trial, with the same JVM options the launcher uses ({@code -Xmx384m}, G1), through the
+ * these per trial, with the same JVM options the launcher uses ({@code LocalStack.CAPTURE_JVM}), through the
  * launcher's {@link ChildMain} (it exits when this JVM goes away).
  */
 final class CaptureAgentProcess implements AutoCloseable {
@@ -31,9 +31,9 @@ final class CaptureAgentProcess implements AutoCloseable {
 
   static CaptureAgentProcess start(String bootstrap, String interfaceEntry, Path log, Map<String, String> extraEnv) {
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:+UseG1GC",
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(io.tapline.local.LocalStack.CAPTURE_JVM);
+    command.addAll(List.of(
         "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tapline.schemas.avro",
         "--enable-native-access=ALL-UNNAMED",
         "-Dtapline.service=capture-service",

@@ -58,6 +58,7 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
         }
       };
   private final java.util.Set<Integer> fallbackLogged = new java.util.HashSet<>();
+  private final ChannelKey probe = new ChannelKey(null, 0);
 
   /**
    * @param bindAddress local address the sockets bind to (a wildcard address binds all; an IPv4
@@ -85,12 +86,14 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
     if (remote.isEmpty()) {
       return SendOutcome.UNRESOLVABLE_ADDRESS;
     }
-    ChannelKey key = new ChannelKey(remote.get(), sourcePortSlot);
-    DatagramChannel channel = channels.get(key);
+    // A reused probe key: the lookup runs once per datagram and must not allocate.
+    probe.remote = remote.get();
+    probe.slot = sourcePortSlot;
+    DatagramChannel channel = channels.get(probe);
     try {
       if (channel == null) {
         channel = open(remote.get(), sourcePortSlot);
-        channels.put(key, channel);
+        channels.put(new ChannelKey(probe.remote, probe.slot), channel);
       }
       channel.write(datagram);
       return SendOutcome.SENT;
@@ -103,7 +106,7 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
       }
       LOG.debug("send to {} failed: {}", endpoint, e.toString());
       if (channel != null && !channel.isOpen()) {
-        channels.remove(key);
+        channels.remove(probe);
       }
       return SendOutcome.NETWORK_ERROR;
     } catch (UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
@@ -187,5 +190,24 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
     channels.clear();
   }
 
-  private record ChannelKey(InetSocketAddress remote, int slot) {}
+  /** Map key of a socket: remote address and source-port slot. Mutable only for {@link #probe}. */
+  private static final class ChannelKey {
+    private InetSocketAddress remote;
+    private int slot;
+
+    ChannelKey(InetSocketAddress remote, int slot) {
+      this.remote = remote;
+      this.slot = slot;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof ChannelKey key && key.slot == slot && java.util.Objects.equals(key.remote, remote);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * java.util.Objects.hashCode(remote) + slot;
+    }
+  }
 }
