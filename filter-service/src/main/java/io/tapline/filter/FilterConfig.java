@@ -25,7 +25,8 @@ public record FilterConfig(
     boolean providerCompatibleExclusions,
     int maxPollRecords,
     int transactionTimeoutMillis,
-    int sessionTimeoutMillis) {
+    int sessionTimeoutMillis,
+    Duration maxBatchAge) {
 
   public static final Setting<String> HTTP_HOST = Setting.string(
       "tapline.filter.http-host", "0.0.0.0", "address the health and metrics endpoint binds to");
@@ -62,9 +63,15 @@ public record FilterConfig(
       "consumer session.timeout.ms: how long the partitions of an instance that died stay unprocessed before the"
           + " group hands them to the others (the broker allows group.min/max.session.timeout.ms, by default 6 s-30 min)");
 
+  public static final Setting<Integer> MAX_BATCH_AGE_MS = Setting.integer(
+      "tapline.filter.max-batch-age-ms", 30_000, 0, 86_400_000,
+      "a captured batch older than this (capture host's producedAtMicros against this host's clock) when the filter"
+          + " reads it is not mirrored but counted as skipped (reason behind) and committed: when the filter falls"
+          + " behind, the IDS gets fresh traffic; 0 never skips");
+
   public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, HTTP_HOST, HTTP_PORT,
       GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, CONFIG_WAIT_MS, AMAZON_DNS_RESOLVERS, PROVIDER_EXCLUSIONS,
-      MAX_POLL_RECORDS, TRANSACTION_TIMEOUT_MS, SESSION_TIMEOUT_MS);
+      MAX_POLL_RECORDS, TRANSACTION_TIMEOUT_MS, SESSION_TIMEOUT_MS, MAX_BATCH_AGE_MS);
 
   /** Reads and validates every setting; throws one exception listing every problem. */
   public static FilterConfig from(SettingsSource source) {
@@ -80,9 +87,10 @@ public record FilterConfig(
     Integer maxPollRecords = source.get(MAX_POLL_RECORDS);
     Integer transactionTimeout = source.get(TRANSACTION_TIMEOUT_MS);
     Integer sessionTimeout = source.get(SESSION_TIMEOUT_MS);
+    Integer maxBatchAge = source.get(MAX_BATCH_AGE_MS);
     source.validate();
     return new FilterConfig(kafka, httpHost, httpPort, groupId, instanceId, prefix, Duration.ofMillis(configWait),
-        resolvers, exclusions, maxPollRecords, transactionTimeout, sessionTimeout);
+        resolvers, exclusions, maxPollRecords, transactionTimeout, sessionTimeout, Duration.ofMillis(maxBatchAge));
   }
 
   public String transactionalId() {

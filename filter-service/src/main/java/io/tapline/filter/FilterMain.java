@@ -85,7 +85,7 @@ public final class FilterMain {
       started.add(meters::close);
       FilterMetrics metrics = new FilterMetrics(meters);
       InterfaceConfigRegistry configs = new InterfaceConfigRegistry(
-          new FilterPolicy(config.amazonDnsResolvers(), config.providerCompatibleExclusions()));
+          new FilterPolicy(config.amazonDnsResolvers(), config.providerCompatibleExclusions()), metrics);
 
       CompactedTopicView<InterfaceMirrorConfig> view = new CompactedTopicView<>(bootstrap, Topics.MIRROR_CONFIG,
           List.of((interfaceId, value) -> applyConfig(configs, metrics, interfaceId, value)));
@@ -95,7 +95,8 @@ public final class FilterMain {
           new StringDeserializer(), new ByteArrayDeserializer());
       KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config),
           new StringSerializer(), new ByteArraySerializer());
-      CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait());
+      CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait(),
+          config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros);
       FilterPipeline pipeline = new FilterPipeline(consumer, producer, processor, metrics, view);
 
       Vertx vertx = Vertx.vertx();

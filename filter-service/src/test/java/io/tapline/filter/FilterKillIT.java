@@ -274,6 +274,8 @@ class FilterKillIT {
     env.put("TAPLINE_FILTER_SESSION_TIMEOUT_MS", "6000");
     env.put("TAPLINE_FILTER_TRANSACTION_TIMEOUT_MS", "5000");
     env.put("TAPLINE_FILTER_CONFIG_WAIT_MS", "20000");
+    // Every packet must arrive, however long the takeover takes: never skip a batch for its age.
+    env.put("TAPLINE_FILTER_MAX_BATCH_AGE_MS", "0");
     return builder.start();
   }
 

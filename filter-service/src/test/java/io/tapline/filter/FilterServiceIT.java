@@ -3,6 +3,7 @@ package io.tapline.filter;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tapline.filter.kafka.CapturedBatchProcessor;
 import io.tapline.packet.FlowHash;
 import io.tapline.packet.FrameBuilder;
 import io.tapline.schemas.Topics;
@@ -73,7 +74,8 @@ class FilterServiceIT {
       byte[] tcp = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 443).payloadSize(300).build();
       byte[] udp = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").udp(40000, 443).build();
       CapturedPacketBatch batch = CapturedPacketBatch.newBuilder().setNetworkInterfaceId(eni).setCaptureHost("it")
-          .setBatchSequence(1).setProducedAtMicros(1).setMirrorConfigUpdatedAtMillis(version)
+          .setBatchSequence(1).setProducedAtMicros(CapturedBatchProcessor.wallClockMicros())
+          .setMirrorConfigUpdatedAtMillis(version)
           .setPackets(List.of(packet(tcp), packet(udp), packet(tcp))).build();
 
       // When the batch is captured under the configuration (which may reach the filter after the batch),

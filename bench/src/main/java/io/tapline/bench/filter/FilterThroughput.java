@@ -189,6 +189,8 @@ public final class FilterThroughput {
             "tapline.filter.http-host", "127.0.0.1",
             "tapline.filter.http-port", "0",
             "tapline.filter.group-id", group,
+            // The batches are pre-loaded before the timed run: never skip them for their age.
+            "tapline.filter.max-batch-age-ms", "0",
             "tapline.filter.instance-id", "throughput-" + instances + "-" + i)));
       }
       long deadline = System.nanoTime() + TIMEOUT_NANOS;

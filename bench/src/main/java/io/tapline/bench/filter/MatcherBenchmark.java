@@ -6,6 +6,7 @@ import io.tapline.bench.Figure;
 import io.tapline.filter.FilterMetrics;
 import io.tapline.filter.domain.CompiledInterfaceConfig;
 import io.tapline.filter.domain.Direction;
+import io.tapline.filter.domain.Evaluation;
 import io.tapline.filter.domain.FilterCounters;
 import io.tapline.filter.domain.FilterPolicy;
 import io.tapline.filter.domain.PacketEvaluator;
@@ -31,12 +32,13 @@ import org.openjdk.jmh.annotations.State;
  *
  * <ul>
  *   <li>{@code evaluate}: {@link CompiledInterfaceConfig#evaluate} on headers parsed beforehand:
- *       the rule walk alone.</li>
+ *       the rule walk alone, reporting per session which rule decided (as the service runs it).</li>
  *   <li>{@code parseAndEvaluate}: {@link PacketEvaluator#evaluate}: {@link PacketHeaders#tryParse}
  *       of the frame into the evaluator's reused headers, then the rule walk (counters that count
  *       nothing).</li>
- *   <li>{@code parseAndEvaluateCounted}: the same with the service's Micrometer counters, as
- *       filter-service runs it.</li>
+ *   <li>{@code parseAndEvaluateCounted}: the same with the service's Micrometer counters (global,
+ *       per session and per rule, created when the configuration is compiled), as filter-service
+ *       runs it.</li>
  *   <li>{@code parseOnly}: the parse alone, the baseline of the two above.</li>
  * </ul>
  * Run with {@code -prof gc}: gc.alloc.rate.norm must be ~0 B/op.
@@ -55,6 +57,8 @@ public class MatcherBenchmark {
   private PacketHeaders scratch;
   private PacketEvaluator evaluator;
   private PacketEvaluator countedEvaluator;
+  private CompiledInterfaceConfig countedConfig;
+  private final Evaluation evaluation = new Evaluation();
 
   @Setup
   public void setUp() {
@@ -80,7 +84,9 @@ public class MatcherBenchmark {
     System.err.println("MatcherBenchmark verdicts over " + PACKETS + " packets: " + verdicts);
     scratch = new PacketHeaders();
     evaluator = new PacketEvaluator(FilterCounters.NONE);
-    countedEvaluator = new PacketEvaluator(new FilterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+    FilterMetrics metrics = new FilterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    countedEvaluator = new PacketEvaluator(metrics);
+    countedConfig = CompiledInterfaceConfig.compile(FilterBenchTraffic.config("eni-bench", 1), FilterPolicy.NONE, metrics);
   }
 
   private static String verdictName(int verdict) {
@@ -99,7 +105,7 @@ public class MatcherBenchmark {
   public int evaluate() {
     int sum = 0;
     for (int i = 0; i < PACKETS; i++) {
-      sum += config.evaluate(parsed[i], directions[i]);
+      sum += config.evaluate(parsed[i], directions[i], evaluation);
     }
     return sum;
   }
@@ -125,7 +131,7 @@ public class MatcherBenchmark {
     int sum = 0;
     for (int i = 0; i < PACKETS; i++) {
       byte[] frame = frames[i];
-      sum += countedEvaluator.evaluate(config, frame, 0, frame.length, directions[i]);
+      sum += countedEvaluator.evaluate(countedConfig, frame, 0, frame.length, directions[i]);
     }
     return sum;
   }

@@ -35,6 +35,13 @@ public final class CompiledInterfaceConfig {
   private final boolean[] mirrorsAmazonDns;
   private final FilterPolicy policy;
   private final List<String> problems;
+  /** Per direction, the rule in each slot (evaluation order over both IP families) and its session index. */
+  private final FilterRule[] ingressRules;
+  private final FilterRule[] egressRules;
+  private final int[] ingressRuleSession;
+  private final int[] egressRuleSession;
+  /** Set by {@link #compile} before the configuration is published. */
+  private ConfigCounters counters = ConfigCounters.NONE;
 
   private CompiledInterfaceConfig(InterfaceConfig config, FilterPolicy policy) {
     this.networkInterfaceId = config.networkInterfaceId();
@@ -57,6 +64,36 @@ public final class CompiledInterfaceConfig {
     this.ingressTable = new RuleTable(List.of(ingress));
     this.egressTable = new RuleTable(List.of(egress));
     this.problems = List.copyOf(found);
+    this.ingressRules = slots(ingress);
+    this.egressRules = slots(egress);
+    this.ingressRuleSession = slotSessions(ingress);
+    this.egressRuleSession = slotSessions(egress);
+  }
+
+  /** Rules in slot order: the order {@link RuleTable} numbers them (session, then rule number). */
+  private static FilterRule[] slots(CompiledRule[][] rulesBySession) {
+    List<FilterRule> rules = new ArrayList<>();
+    for (CompiledRule[] session : rulesBySession) {
+      for (CompiledRule rule : session) {
+        rules.add(rule.rule);
+      }
+    }
+    return rules.toArray(FilterRule[]::new);
+  }
+
+  private static int[] slotSessions(CompiledRule[][] rulesBySession) {
+    int count = 0;
+    for (CompiledRule[] session : rulesBySession) {
+      count += session.length;
+    }
+    int[] sessionOf = new int[count];
+    int slot = 0;
+    for (int s = 0; s < rulesBySession.length; s++) {
+      for (int r = 0; r < rulesBySession[s].length; r++) {
+        sessionOf[slot++] = s;
+      }
+    }
+    return sessionOf;
   }
 
   /**
@@ -66,6 +103,16 @@ public final class CompiledInterfaceConfig {
    */
   public static CompiledInterfaceConfig compile(InterfaceConfig config, FilterPolicy policy) {
     return new CompiledInterfaceConfig(config, policy);
+  }
+
+  /**
+   * Compiles the configuration and creates its session and rule counters ({@code counters} may
+   * reuse those of the configuration it replaces) before anyone can evaluate with it.
+   */
+  public static CompiledInterfaceConfig compile(InterfaceConfig config, FilterPolicy policy, FilterCounters counters) {
+    CompiledInterfaceConfig compiled = new CompiledInterfaceConfig(config, policy);
+    compiled.counters = counters.countersOf(compiled);
+    return compiled;
   }
 
   private static CompiledRule[] compile(MirrorSession session, List<FilterRule> rules, List<String> problems) {
@@ -87,14 +134,35 @@ public final class CompiledInterfaceConfig {
    * Non-IP frames never match (every rule has CIDR blocks).
    */
   public int evaluate(PacketHeaders headers, Direction direction) {
+    return evaluate(headers, direction, null);
+  }
+
+  /**
+   * {@link #evaluate(PacketHeaders, Direction)}, also filling {@code evaluation} (when not null)
+   * with the sessions the packet reached and the rule that decided in each. Allocates nothing.
+   * A packet the policy excludes reaches no session; a non-IP frame reaches all, matching none.
+   */
+  public int evaluate(PacketHeaders headers, Direction direction, Evaluation evaluation) {
     if (!headers.isIp()) {
+      if (evaluation != null) {
+        evaluation.noneMatched(sessions.length, direction);
+      }
       return NO_MATCH;
     }
     if (policy.isProviderExcluded(headers)) {
+      if (evaluation != null) {
+        evaluation.reached(0, direction);
+      }
       return NOT_ELIGIBLE;
     }
     boolean amazonDns = policy.isAmazonDns(headers);
-    return (direction == Direction.INGRESS ? ingressTable : egressTable).evaluate(headers, amazonDns, skipsAmazonDns);
+    int[] decided = evaluation == null ? null : evaluation.outcomes(sessions.length);
+    int verdict = (direction == Direction.INGRESS ? ingressTable : egressTable)
+        .evaluate(headers, amazonDns, skipsAmazonDns, decided);
+    if (evaluation != null) {
+      evaluation.reached(verdict >= 0 ? verdict + 1 : sessions.length, direction);
+    }
+    return verdict;
   }
 
   /**
@@ -102,7 +170,17 @@ public final class CompiledInterfaceConfig {
    * the semantics, kept as the reference the fast path is tested against.
    */
   int evaluateByRule(PacketHeaders headers, Direction direction) {
+    return evaluateByRule(headers, direction, new int[sessions.length]);
+  }
+
+  /**
+   * {@link #evaluateByRule(PacketHeaders, Direction)}, also setting {@code decided[s]} for each
+   * session the packet reached to the slot of the rule that decided there (or {@link Evaluation#NO_RULE},
+   * {@link Evaluation#SKIPPED}); the reference for {@link Evaluation}.
+   */
+  int evaluateByRule(PacketHeaders headers, Direction direction, int[] decided) {
     if (!headers.isIp()) {
+      java.util.Arrays.fill(decided, 0, sessions.length, Evaluation.NO_RULE);
       return NO_MATCH;
     }
     if (policy.isProviderExcluded(headers)) {
@@ -112,13 +190,20 @@ public final class CompiledInterfaceConfig {
     boolean rejected = false;
     boolean skipped = false;
     CompiledRule[][] rulesBySession = direction == Direction.INGRESS ? ingress : egress;
+    int firstSlot = 0;
     for (int s = 0; s < sessions.length; s++) {
+      int sessionFirstSlot = firstSlot;
+      firstSlot += rulesBySession[s].length;
       if (amazonDns && !mirrorsAmazonDns[s]) {
         skipped = true;
+        decided[s] = Evaluation.SKIPPED;
         continue;
       }
-      for (CompiledRule rule : rulesBySession[s]) {
+      decided[s] = Evaluation.NO_RULE;
+      for (int r = 0; r < rulesBySession[s].length; r++) {
+        CompiledRule rule = rulesBySession[s][r];
         if (rule.matches(headers)) {
+          decided[s] = sessionFirstSlot + r;
           if (rule.accept) {
             return s;
           }
@@ -138,6 +223,26 @@ public final class CompiledInterfaceConfig {
     return sessions.length;
   }
 
+  /** Rules of a direction that take part in evaluation (compiled), numbered by slot 0 .. n-1. */
+  public int ruleCount(Direction direction) {
+    return direction == Direction.INGRESS ? ingressRules.length : egressRules.length;
+  }
+
+  /** The rule in {@code slot} of {@code direction} (see {@link Evaluation#decidingRule}). */
+  public FilterRule rule(Direction direction, int slot) {
+    return direction == Direction.INGRESS ? ingressRules[slot] : egressRules[slot];
+  }
+
+  /** Index of the session the rule in {@code slot} of {@code direction} belongs to. */
+  public int ruleSession(Direction direction, int slot) {
+    return direction == Direction.INGRESS ? ingressRuleSession[slot] : egressRuleSession[slot];
+  }
+
+  /** The counters created for this configuration ({@link ConfigCounters#NONE} when compiled without). */
+  public ConfigCounters counters() {
+    return counters;
+  }
+
   public String networkInterfaceId() {
     return networkInterfaceId;
   }
@@ -145,6 +250,10 @@ public final class CompiledInterfaceConfig {
   /** updatedAtMillis of the configuration this was compiled from. */
   public long version() {
     return version;
+  }
+
+  FilterPolicy policy() {
+    return policy;
   }
 
   /** Rules left out because they could not be compiled. */

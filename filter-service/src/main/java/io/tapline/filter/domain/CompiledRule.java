@@ -7,6 +7,7 @@ final class CompiledRule {
 
   private static final int ANY = -1;
 
+  final FilterRule rule;
   final int ruleNumber;
   final boolean accept;
   private final int protocol;
@@ -20,6 +21,7 @@ final class CompiledRule {
 
   /** @throws IllegalArgumentException for a bad CIDR, mixed families or a protocol out of 0-255 */
   CompiledRule(FilterRule rule) {
+    this.rule = rule;
     this.ruleNumber = rule.ruleNumber();
     this.accept = rule.action() == RuleAction.ACCEPT;
     Integer p = rule.protocol();

@@ -22,6 +22,20 @@ public interface FilterCounters {
 
   void truncated();
 
+  /**
+   * Creates (or finds again) the per-session and per-rule counters of a configuration just
+   * compiled; called once per compilation, never per packet.
+   */
+  default ConfigCounters countersOf(CompiledInterfaceConfig config) {
+    return ConfigCounters.NONE;
+  }
+
+  /**
+   * The interface's configuration was replaced by {@code current} (null: the interface has no
+   * session any more): counters of sessions and rules it no longer has can go.
+   */
+  default void retired(String networkInterfaceId, CompiledInterfaceConfig current) {}
+
   /** A counter implementation that counts nothing. */
   FilterCounters NONE = new FilterCounters() {
     @Override public void evaluated(int bytes) {}

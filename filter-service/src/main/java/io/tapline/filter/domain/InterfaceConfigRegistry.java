@@ -25,10 +25,17 @@ public final class InterfaceConfigRegistry {
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, Long> givenUp = new ConcurrentHashMap<>();
   private final FilterPolicy policy;
+  private final FilterCounters counters;
   private final Object changed = new Object();
 
   public InterfaceConfigRegistry(FilterPolicy policy) {
+    this(policy, FilterCounters.NONE);
+  }
+
+  /** @param counters creates each compiled configuration's session and rule counters */
+  public InterfaceConfigRegistry(FilterPolicy policy, FilterCounters counters) {
     this.policy = policy;
+    this.counters = counters;
   }
 
   /**
@@ -38,7 +45,7 @@ public final class InterfaceConfigRegistry {
    * @return the compiled configuration, or null for a delete
    */
   public CompiledInterfaceConfig apply(String networkInterfaceId, InterfaceConfig config) {
-    CompiledInterfaceConfig compiled = config == null ? null : CompiledInterfaceConfig.compile(config, policy);
+    CompiledInterfaceConfig compiled = config == null ? null : CompiledInterfaceConfig.compile(config, policy, counters);
     entries.compute(networkInterfaceId, (id, previous) -> {
       if (compiled != null) {
         return new Entry(compiled, compiled.version());
@@ -49,6 +56,7 @@ public final class InterfaceConfigRegistry {
     synchronized (changed) {
       changed.notifyAll();
     }
+    counters.retired(networkInterfaceId, compiled);
     return compiled;
   }
 

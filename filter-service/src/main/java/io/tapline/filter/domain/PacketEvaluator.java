@@ -13,6 +13,7 @@ public final class PacketEvaluator {
   public static final int MALFORMED = -4;
 
   private final PacketHeaders headers = new PacketHeaders();
+  private final Evaluation evaluation = new Evaluation();
   private final FilterCounters counters;
 
   public PacketEvaluator(FilterCounters counters) {
@@ -33,7 +34,8 @@ public final class PacketEvaluator {
     } else if (config == null) {
       verdict = CompiledInterfaceConfig.NO_MATCH;
     } else {
-      verdict = config.evaluate(headers, direction);
+      verdict = config.evaluate(headers, direction, evaluation);
+      countSessions(config.counters(), verdict, length);
     }
     switch (verdict) {
       case MALFORMED -> counters.malformed();
@@ -42,13 +44,39 @@ public final class PacketEvaluator {
       case CompiledInterfaceConfig.NOT_ELIGIBLE -> counters.notEligible();
       default -> {
         int kept = config.session(verdict).keptLength(length);
+        ConfigCounters sessionCounters = config.counters();
         if (kept < length) {
           counters.truncated();
+          sessionCounters.sessionTruncated(verdict, length - kept);
         }
         counters.mirrored(config, verdict, kept);
+        sessionCounters.sessionMirrored(verdict, kept);
       }
     }
     return verdict;
+  }
+
+  /**
+   * Per session the packet reached: evaluated, and rejected (a reject rule decided) or not matched;
+   * per rule: decided (the accepting rule too). Mirrored and truncated are counted by the caller.
+   */
+  private void countSessions(ConfigCounters sessionCounters, int verdict, int length) {
+    Direction direction = evaluation.direction();
+    for (int s = 0, reached = evaluation.sessionsReached(); s < reached; s++) {
+      int rule = evaluation.decidingRule(s);
+      if (rule == Evaluation.SKIPPED) {
+        continue;
+      }
+      sessionCounters.sessionEvaluated(s, length);
+      if (rule == Evaluation.NO_RULE) {
+        sessionCounters.sessionNotMatched(s, length);
+      } else {
+        sessionCounters.ruleDecided(direction, rule, length);
+        if (s != verdict) {
+          sessionCounters.sessionRejected(s, length);
+        }
+      }
+    }
   }
 
   /** The headers of the last evaluated frame (valid until the next call). */

@@ -19,11 +19,17 @@ import java.util.List;
  */
 final class RuleTable {
 
+  /** {@code decided[s]}: no rule of session s matched. */
+  static final int NO_RULE = -1;
+  /** {@code decided[s]}: session s was passed over (amazon-dns), it did not evaluate the packet. */
+  static final int SKIPPED = -2;
+
   private static final int NO_PORT = -1;
   private static final int ANY_PROTOCOL = -1;
 
   // IPv4 rule: protocol, source network, source mask, destination network, destination mask,
-  // source port from, source port to, destination port from, destination port to, accept (1/0).
+  // source port from, source port to, destination port from, destination port to, rule slot (the rule's
+  // index in evaluation order over both families; accepts[slot] tells its action).
   private static final int V4_PROTOCOL = 0;
   private static final int V4_SOURCE_NETWORK = 1;
   private static final int V4_SOURCE_MASK = 2;
@@ -33,17 +39,17 @@ final class RuleTable {
   private static final int V4_SOURCE_PORT_TO = 6;
   private static final int V4_DESTINATION_PORT_FROM = 7;
   private static final int V4_DESTINATION_PORT_TO = 8;
-  private static final int V4_ACCEPT = 9;
+  private static final int V4_SLOT = 9;
   private static final int V4_STRIDE = 10;
 
-  // IPv6 rule, ints: protocol, port ranges and accept as for IPv4; longs: the four 64-bit halves of
+  // IPv6 rule, ints: protocol, port ranges and rule slot as for IPv4; longs: the four 64-bit halves of
   // source and destination network and mask.
   private static final int V6_PROTOCOL = 0;
   private static final int V6_SOURCE_PORT_FROM = 1;
   private static final int V6_SOURCE_PORT_TO = 2;
   private static final int V6_DESTINATION_PORT_FROM = 3;
   private static final int V6_DESTINATION_PORT_TO = 4;
-  private static final int V6_ACCEPT = 5;
+  private static final int V6_SLOT = 5;
   private static final int V6_INT_STRIDE = 6;
   private static final int V6_SOURCE_HIGH_NETWORK = 0;
   private static final int V6_SOURCE_HIGH_MASK = 1;
@@ -63,6 +69,8 @@ final class RuleTable {
   private final int[] v6Start;
   private final int[] v6Ints;
   private final long[] v6Longs;
+  /** accepts[slot]: the rule in that slot accepts (else rejects). */
+  private final boolean[] accepts;
 
   /** @param rulesBySession each session's compiled rules of this direction, in rule-number order */
   RuleTable(List<CompiledRule[]> rulesBySession) {
@@ -83,12 +91,15 @@ final class RuleTable {
     v6Start = new int[sessions + 1];
     v6Ints = new int[v6Count * V6_INT_STRIDE];
     v6Longs = new long[v6Count * V6_LONG_STRIDE];
+    accepts = new boolean[v4Count + v6Count];
     int v4Rule = 0;
     int v6Rule = 0;
+    int slot = 0;
     for (int s = 0; s < sessions; s++) {
       v4Start[s] = v4Rule * V4_STRIDE;
       v6Start[s] = v6Rule;
       for (CompiledRule rule : rulesBySession.get(s)) {
+        accepts[slot] = rule.accept;
         if (rule.ipVersion() == 4) {
           int i = v4Rule++ * V4_STRIDE;
           v4[i + V4_PROTOCOL] = protocol(rule);
@@ -100,7 +111,7 @@ final class RuleTable {
           v4[i + V4_SOURCE_PORT_TO] = rule.sourceTo();
           v4[i + V4_DESTINATION_PORT_FROM] = portFrom(rule, rule.destinationFrom());
           v4[i + V4_DESTINATION_PORT_TO] = rule.destinationTo();
-          v4[i + V4_ACCEPT] = rule.accept ? 1 : 0;
+          v4[i + V4_SLOT] = slot;
         } else {
           int i = v6Rule * V6_INT_STRIDE;
           v6Ints[i + V6_PROTOCOL] = protocol(rule);
@@ -108,7 +119,7 @@ final class RuleTable {
           v6Ints[i + V6_SOURCE_PORT_TO] = rule.sourceTo();
           v6Ints[i + V6_DESTINATION_PORT_FROM] = portFrom(rule, rule.destinationFrom());
           v6Ints[i + V6_DESTINATION_PORT_TO] = rule.destinationTo();
-          v6Ints[i + V6_ACCEPT] = rule.accept ? 1 : 0;
+          v6Ints[i + V6_SLOT] = slot;
           int l = v6Rule * V6_LONG_STRIDE;
           v6Longs[l + V6_SOURCE_HIGH_NETWORK] = rule.source().networkHigh();
           v6Longs[l + V6_SOURCE_HIGH_MASK] = rule.source().maskHigh();
@@ -120,6 +131,7 @@ final class RuleTable {
           v6Longs[l + V6_DESTINATION_LOW_MASK] = rule.destination().maskLow();
           v6Rule++;
         }
+        slot++;
       }
     }
     v4Start[sessions] = v4Rule * V4_STRIDE;
@@ -138,8 +150,12 @@ final class RuleTable {
    * The index of the session whose first matching rule accepts the IP packet, or a negative
    * verdict as {@link CompiledInterfaceConfig#evaluate}. Sessions with {@code skip[s]} set (when
    * {@code skipping}) are passed over and make the verdict NOT_ELIGIBLE when nothing else decides.
+   *
+   * @param decided null, or at least one slot per session: filled for every session the packet
+   *     reached (all of them, or up to the accepting one) with the slot of the rule that decided
+   *     there, {@link #NO_RULE} or {@link #SKIPPED}
    */
-  int evaluate(PacketHeaders headers, boolean skipping, boolean[] skip) {
+  int evaluate(PacketHeaders headers, boolean skipping, boolean[] skip, int[] decided) {
     int protocol = headers.protocol();
     boolean hasPorts = headers.hasPorts();
     int sourcePort = hasPorts ? headers.sourcePort() : NO_PORT;
@@ -153,8 +169,12 @@ final class RuleTable {
       for (int s = 0; s < sessions; s++) {
         if (skipping && skip[s]) {
           skipped = true;
+          if (decided != null) {
+            decided[s] = SKIPPED;
+          }
           continue;
         }
+        int decision = NO_RULE;
         for (int i = v4Start[s], end = v4Start[s + 1]; i < end; i += V4_STRIDE) {
           int ruleProtocol = r[i + V4_PROTOCOL];
           if ((ruleProtocol == ANY_PROTOCOL || ruleProtocol == protocol)
@@ -162,12 +182,18 @@ final class RuleTable {
               && (source & r[i + V4_SOURCE_MASK]) == r[i + V4_SOURCE_NETWORK]
               && destinationPort >= r[i + V4_DESTINATION_PORT_FROM] && destinationPort <= r[i + V4_DESTINATION_PORT_TO]
               && sourcePort >= r[i + V4_SOURCE_PORT_FROM] && sourcePort <= r[i + V4_SOURCE_PORT_TO]) {
-            if (r[i + V4_ACCEPT] != 0) {
-              return s;
-            }
-            rejected = true;
+            decision = r[i + V4_SLOT];
             break;
           }
+        }
+        if (decided != null) {
+          decided[s] = decision;
+        }
+        if (decision >= 0) {
+          if (accepts[decision]) {
+            return s;
+          }
+          rejected = true;
         }
       }
     } else if (headers.isIpv6()) {
@@ -180,8 +206,12 @@ final class RuleTable {
       for (int s = 0; s < sessions; s++) {
         if (skipping && skip[s]) {
           skipped = true;
+          if (decided != null) {
+            decided[s] = SKIPPED;
+          }
           continue;
         }
+        int decision = NO_RULE;
         for (int rule = v6Start[s], end = v6Start[s + 1]; rule < end; rule++) {
           int i = rule * V6_INT_STRIDE;
           int l = rule * V6_LONG_STRIDE;
@@ -193,15 +223,24 @@ final class RuleTable {
               && (sourceLow & a[l + V6_SOURCE_LOW_MASK]) == a[l + V6_SOURCE_LOW_NETWORK]
               && destinationPort >= r[i + V6_DESTINATION_PORT_FROM] && destinationPort <= r[i + V6_DESTINATION_PORT_TO]
               && sourcePort >= r[i + V6_SOURCE_PORT_FROM] && sourcePort <= r[i + V6_SOURCE_PORT_TO]) {
-            if (r[i + V6_ACCEPT] != 0) {
-              return s;
-            }
-            rejected = true;
+            decision = r[i + V6_SLOT];
             break;
           }
         }
+        if (decided != null) {
+          decided[s] = decision;
+        }
+        if (decision >= 0) {
+          if (accepts[decision]) {
+            return s;
+          }
+          rejected = true;
+        }
       }
     } else {
+      if (decided != null) {
+        java.util.Arrays.fill(decided, 0, sessions, NO_RULE);
+      }
       return CompiledInterfaceConfig.NO_MATCH;
     }
     return rejected ? CompiledInterfaceConfig.REJECTED

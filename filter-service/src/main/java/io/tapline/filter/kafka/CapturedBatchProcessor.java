@@ -12,8 +12,10 @@ import io.tapline.schemas.avro.MirroredPacketBatch;
 import io.tapline.schemas.avro.TrafficDirection;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Turns one captured batch into the mirrored batches of the sessions that accepted some of its
@@ -27,17 +29,51 @@ public final class CapturedBatchProcessor {
   private final PacketEvaluator evaluator;
   private final FilterMetrics metrics;
   private final Duration configWait;
+  /** Batches older than this are skipped; 0 = never. */
+  private final long maxBatchAgeMicros;
+  private final LongSupplier nowMicros;
 
+  /** Never skips a batch for its age. */
   public CapturedBatchProcessor(InterfaceConfigRegistry configs, FilterMetrics metrics, Duration configWait) {
+    this(configs, metrics, configWait, Duration.ZERO, CapturedBatchProcessor::wallClockMicros);
+  }
+
+  /**
+   * @param maxBatchAge a batch whose producedAtMicros is older than this (by {@code nowMicros}) is
+   *     not mirrored, only counted as skipped; zero never skips
+   * @param nowMicros this host's wall clock in microseconds since the epoch (tests pass their own)
+   */
+  public CapturedBatchProcessor(InterfaceConfigRegistry configs, FilterMetrics metrics, Duration configWait,
+      Duration maxBatchAge, LongSupplier nowMicros) {
     this.configs = configs;
     this.evaluator = new PacketEvaluator(metrics);
     this.metrics = metrics;
     this.configWait = configWait;
+    this.maxBatchAgeMicros = maxBatchAge.toNanos() / 1_000;
+    this.nowMicros = nowMicros;
   }
 
-  /** The mirrored batches, one per session that mirrored at least one packet, in session order. */
+  public static long wallClockMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+  }
+
+  /**
+   * The mirrored batches, one per session that mirrored at least one packet, in session order;
+   * none when the batch is too old (the filter fell behind: production first, the packets are
+   * counted as skipped and the caller commits past them as usual).
+   */
   public List<MirroredPacketBatch> process(CapturedPacketBatch batch) throws InterruptedException {
     String interfaceId = batch.getNetworkInterfaceId();
+    // Compares the capture host's clock with this one's: clock skew between them moves the limit.
+    if (maxBatchAgeMicros > 0 && nowMicros.getAsLong() - batch.getProducedAtMicros() > maxBatchAgeMicros) {
+      long bytes = 0;
+      for (CapturedPacket packet : batch.getPackets()) {
+        bytes += packet.getData().remaining();
+      }
+      metrics.skipped(interfaceId, FilterMetrics.REASON_BEHIND, batch.getPackets().size(), bytes);
+      return List.of();
+    }
     InterfaceConfigRegistry.Lookup lookup =
         configs.awaitVersion(interfaceId, batch.getMirrorConfigUpdatedAtMillis(), configWait);
     if (lookup.timedOut()) {

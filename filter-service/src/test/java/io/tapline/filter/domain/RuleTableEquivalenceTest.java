@@ -29,6 +29,10 @@ class RuleTableEquivalenceTest {
   private static final Integer[] PROTOCOLS = {null, 6, 17, 1, 58, 50};
   private static final int[] PORTS = {53, 67, 80, 123, 443, 1024, 8080, 40000, 65535};
 
+  private static boolean policyExcludes(CompiledInterfaceConfig config, PacketHeaders headers) {
+    return config.policy().isProviderExcluded(headers);
+  }
+
   @Test
   void flatTablesDecideAsTheRuleByRuleWalk() {
     Random random = new Random(7);
@@ -45,15 +49,31 @@ class RuleTableEquivalenceTest {
           random.nextInt(4) == 0);
       CompiledInterfaceConfig config = CompiledInterfaceConfig.compile(new InterfaceConfig("eni-1", sessions, 1), policy);
       PacketHeaders headers = new PacketHeaders();
+      Evaluation evaluation = new Evaluation();
+      int[] expectedRules = new int[sessionCount];
       for (int p = 0; p < 200; p++) {
         // When a random packet is evaluated both ways
         byte[] frame = randomFrame(random);
         assertTrue(headers.tryParse(frame, 0, frame.length));
         for (Direction direction : Direction.values()) {
-          int expected = config.evaluateByRule(headers, direction);
+          int expected = config.evaluateByRule(headers, direction, expectedRules);
           // Then the verdicts agree
           assertEquals(expected, config.evaluate(headers, direction), () -> "round with " + sessions + " packet "
               + headers.protocol() + " " + direction);
+          // and so do the sessions reached and the rule that decided in each (what the counters count)
+          assertEquals(expected, config.evaluate(headers, direction, evaluation));
+          int reached = expected >= 0 ? expected + 1
+              : expected == CompiledInterfaceConfig.NOT_ELIGIBLE && policyExcludes(config, headers) ? 0 : sessionCount;
+          assertEquals(reached, evaluation.sessionsReached());
+          for (int s = 0; s < reached; s++) {
+            assertEquals(expectedRules[s], evaluation.decidingRule(s), "session " + s);
+            if (expectedRules[s] >= 0) {
+              MirrorSession session = config.session(s);
+              assertEquals(s, config.ruleSession(direction, expectedRules[s]));
+              assertTrue((direction == Direction.INGRESS ? session.ingressRules() : session.egressRules())
+                  .contains(config.rule(direction, expectedRules[s])), "the slot names a rule of its session");
+            }
+          }
           if (expected >= 0) {
             decided++;
           }

@@ -31,7 +31,7 @@ class CapturedBatchProcessorTest {
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final FilterMetrics metrics = new FilterMetrics(meters);
-  private final InterfaceConfigRegistry configs = new InterfaceConfigRegistry(FilterPolicy.NONE);
+  private final InterfaceConfigRegistry configs = new InterfaceConfigRegistry(FilterPolicy.NONE, metrics);
   private final CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, Duration.ofMillis(10));
 
   private static TrafficMirrorFilterRule rule(int number, RuleAction action, Integer protocol, PortRange ports) {
@@ -101,7 +101,7 @@ class CapturedBatchProcessorTest {
     assertEquals(60, decoded.getPackets().get(0).getData().remaining());
 
     assertEquals(6, meters.counter(FilterMetrics.PACKETS_EVALUATED).count());
-    assertEquals(2, meters.counter(FilterMetrics.PACKETS_MIRRORED, FilterMetrics.TAG_SESSION, "tms-a").count());
+    assertEquals(2, meters.get(FilterMetrics.PACKETS_MIRRORED).tag(FilterMetrics.TAG_SESSION, "tms-a").counter().count());
     assertEquals(2, meters.counter(FilterMetrics.PACKETS_TRUNCATED).count());
     assertEquals(1, meters.counter(FilterMetrics.PACKETS_MALFORMED).count());
     assertEquals(2, meters.counter(FilterMetrics.PACKETS_NOT_MATCHED).count(), "UDP and the egress packet");
@@ -115,5 +115,50 @@ class CapturedBatchProcessorTest {
         .setPackets(List.of(packet(frame, TrafficDirection.EGRESS))).build();
     assertTrue(processor.process(batch).isEmpty());
     assertEquals(1, meters.counter(FilterMetrics.CONFIG_WAIT_TIMEOUTS).count());
+  }
+
+  @Test
+  void aBatchOlderThanTheMaximumAgeIsSkippedAndCountedPerInterface() throws InterruptedException {
+    // Given a filter that skips batches older than 30 s, now = 100 s after the epoch
+    long now = 100_000_000L;
+    CapturedBatchProcessor behind = new CapturedBatchProcessor(configs, metrics, Duration.ofMillis(10),
+        Duration.ofSeconds(30), () -> now);
+    InterfaceMirrorConfig config = InterfaceMirrorConfig.newBuilder().setNetworkInterfaceId(ENI)
+        .setAccountId("123456789012").setUpdatedAtMillis(500).setSessions(List.of(
+            session("tms-a", 1, null, 7, List.of(rule(1, RuleAction.ACCEPT, null, null))))).build();
+    configs.apply(ENI, MirrorConfigTranslator.toDomain(config));
+    byte[] frame = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2).payloadSize(100).build();
+
+    // When one batch is 30 s + 1 µs old and one exactly 30 s old
+    List<MirroredPacketBatch> stale = behind.process(batch(now - 30_000_001L, frame, frame));
+    List<MirroredPacketBatch> fresh = behind.process(batch(now - 30_000_000L, frame));
+
+    // Then the stale one is not mirrored, only counted as skipped (not evaluated); the other is mirrored
+    assertTrue(stale.isEmpty());
+    assertEquals(1, fresh.size());
+    assertEquals(2, meters.get(FilterMetrics.PACKETS_SKIPPED).tags(FilterMetrics.TAG_INTERFACE, ENI,
+        FilterMetrics.TAG_REASON, FilterMetrics.REASON_BEHIND).counter().count());
+    assertEquals(2.0 * frame.length, meters.get(FilterMetrics.BYTES_SKIPPED).tags(FilterMetrics.TAG_INTERFACE, ENI,
+        FilterMetrics.TAG_REASON, FilterMetrics.REASON_BEHIND).counter().count());
+    assertEquals(1, meters.counter(FilterMetrics.PACKETS_EVALUATED).count());
+  }
+
+  @Test
+  void aMaximumAgeOfZeroNeverSkips() throws InterruptedException {
+    CapturedBatchProcessor never = new CapturedBatchProcessor(configs, metrics, Duration.ofMillis(10),
+        Duration.ZERO, () -> Long.MAX_VALUE);
+    configs.apply(ENI, MirrorConfigTranslator.toDomain(InterfaceMirrorConfig.newBuilder().setNetworkInterfaceId(ENI)
+        .setAccountId("123456789012").setUpdatedAtMillis(500).setSessions(List.of(
+            session("tms-a", 1, null, 7, List.of(rule(1, RuleAction.ACCEPT, null, null))))).build()));
+    byte[] frame = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2).build();
+
+    assertEquals(1, never.process(batch(1, frame)).size());
+    assertTrue(meters.find(FilterMetrics.PACKETS_SKIPPED).counters().isEmpty());
+  }
+
+  private static CapturedPacketBatch batch(long producedAtMicros, byte[]... frames) {
+    return CapturedPacketBatch.newBuilder().setNetworkInterfaceId(ENI).setCaptureHost("h").setBatchSequence(1)
+        .setProducedAtMicros(producedAtMicros).setMirrorConfigUpdatedAtMillis(500)
+        .setPackets(java.util.Arrays.stream(frames).map(f -> packet(f, TrafficDirection.INGRESS)).toList()).build();
   }
 }
