@@ -1,9 +1,7 @@
 package io.tapline.gateway;
 
 import io.micronaut.context.annotation.Requires;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -103,13 +101,7 @@ public class Ec2QueryController {
       answer = new Answer(500, Ec2Xml.error("InternalError",
           "An internal error has occurred (request " + requestId + ").", requestId), "InternalError", requestId);
     }
-    Counter.builder(GatewayMetrics.REQUESTS)
-        .tag(GatewayMetrics.TAG_ACTION, actionTag)
-        .tag(GatewayMetrics.TAG_CODE, answer.code())
-        .register(registry).increment();
-    Timer.builder(GatewayMetrics.REQUEST_LATENCY)
-        .tag(GatewayMetrics.TAG_ACTION, actionTag)
-        .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    GatewayMetrics.recordRequest(registry, actionTag, answer.code(), started);
     return HttpResponse.<String>status(io.micronaut.http.HttpStatus.valueOf(answer.status()))
         .contentType(XML)
         .header("x-amzn-RequestId", answer.requestId())

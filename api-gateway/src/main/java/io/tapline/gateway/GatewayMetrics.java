@@ -20,4 +20,13 @@ public final class GatewayMetrics {
   public static final String TAG_CODE = "code";
 
   private GatewayMetrics() {}
+
+  /** Counts one answered call and records its latency; shared by the EC2 and ELBv2 endpoints. */
+  public static void recordRequest(io.micrometer.core.instrument.MeterRegistry registry, String action, String code,
+      long startedNanos) {
+    io.micrometer.core.instrument.Counter.builder(REQUESTS).tag(TAG_ACTION, action).tag(TAG_CODE, code)
+        .register(registry).increment();
+    io.micrometer.core.instrument.Timer.builder(REQUEST_LATENCY).tag(TAG_ACTION, action)
+        .register(registry).record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
 }

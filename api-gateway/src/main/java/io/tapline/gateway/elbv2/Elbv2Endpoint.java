@@ -1,8 +1,6 @@
 package io.tapline.gateway.elbv2;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -26,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,13 +99,7 @@ public class Elbv2Endpoint implements AutoCloseable {
       answer = new Answer(500, Elbv2Xml.error("InternalFailure",
           "An internal error has occurred (request " + requestId + ").", requestId), "InternalFailure", requestId);
     }
-    Counter.builder(GatewayMetrics.REQUESTS)
-        .tag(GatewayMetrics.TAG_ACTION, actionTag)
-        .tag(GatewayMetrics.TAG_CODE, answer.code())
-        .register(registry).increment();
-    Timer.builder(GatewayMetrics.REQUEST_LATENCY)
-        .tag(GatewayMetrics.TAG_ACTION, actionTag)
-        .register(registry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    GatewayMetrics.recordRequest(registry, actionTag, answer.code(), started);
     return HttpResponse.<String>status(HttpStatus.valueOf(answer.status()))
         .contentType(XML)
         .header("x-amzn-RequestId", answer.requestId())
