@@ -85,7 +85,7 @@ class InterfaceCaptureTest {
     List<PacketBatch> batches = Collections.synchronizedList(new ArrayList<>());
     MirrorActivation activation = new MirrorActivation();
     InterfaceCapture capture = new InterfaceCapture(SPEC, source, activation,
-        new FlowBatcher(6, 100_000, 1_000_000, batches::add), CaptureCounters.NONE, TimeSource.SYSTEM);
+        new FlowBatcher(6, 100_000, 60_000_000_000L, batches::add), CaptureCounters.NONE, TimeSource.SYSTEM);
     Thread thread = Thread.ofPlatform().start(capture);
 
     // When it waits, nothing is read
