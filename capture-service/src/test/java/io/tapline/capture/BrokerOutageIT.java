@@ -8,8 +8,6 @@ import io.tapline.capture.domain.InterfaceCapture;
 import io.tapline.packet.FrameBuilder;
 import io.tapline.packet.pcap.PcapWriter;
 import io.tapline.schemas.Topics;
-import io.tapline.schemas.avro.InterfaceMirrorConfig;
-import io.tapline.schemas.avro.MirrorSessionConfig;
 import io.tapline.testing.KafkaFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,14 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,25 +152,7 @@ class BrokerOutageIT {
   }
 
   private static void publishMirrorConfig(String bootstrap, String eni) throws Exception {
-    InterfaceMirrorConfig config = InterfaceMirrorConfig.newBuilder()
-        .setNetworkInterfaceId(eni)
-        .setAccountId("123456789012")
-        .setUpdatedAtMillis(System.currentTimeMillis())
-        .setSessions(List.of(MirrorSessionConfig.newBuilder()
-            .setTrafficMirrorSessionId("tms-0123456789abcdef0")
-            .setSessionNumber(1)
-            .setTrafficMirrorTargetId("tmt-0123456789abcdef0")
-            .setTrafficMirrorFilterId("tmf-0123456789abcdef0")
-            .setVirtualNetworkId(42)
-            .build()))
-        .build();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(), eni,
-          Topics.MIRROR_CONFIG.valueSerde().encode(config))).get();
-    }
+    MirrorConfigs.publish(bootstrap, eni, System.currentTimeMillis(), List.of(), List.of());
   }
 
   private static byte[] randomBytes(int count) {

@@ -12,8 +12,6 @@ import io.tapline.packet.pcap.PcapRecord;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.avro.CapturedPacket;
 import io.tapline.schemas.avro.CapturedPacketBatch;
-import io.tapline.schemas.avro.InterfaceMirrorConfig;
-import io.tapline.schemas.avro.MirrorSessionConfig;
 import io.tapline.schemas.avro.RuleAction;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.schemas.avro.TrafficMirrorFilterRule;
@@ -42,14 +40,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -306,30 +299,9 @@ class LiveCaptureNetnsIT {
   }
 
   private static void publishMirrorConfig(String bootstrap, String eni) throws Exception {
-    long version = System.currentTimeMillis();
-    List<TrafficMirrorFilterRule> ingress = List.of(rule("ingress", 100, 1), rule("ingress", 200, 17));
-    List<TrafficMirrorFilterRule> egress = List.of(rule("egress", 100, 1), rule("egress", 200, 17));
-    InterfaceMirrorConfig config = InterfaceMirrorConfig.newBuilder()
-        .setNetworkInterfaceId(eni)
-        .setAccountId("123456789012")
-        .setUpdatedAtMillis(version)
-        .setSessions(List.of(MirrorSessionConfig.newBuilder()
-            .setTrafficMirrorSessionId("tms-0123456789abcdef0")
-            .setSessionNumber(1)
-            .setTrafficMirrorTargetId("tmt-0123456789abcdef0")
-            .setTrafficMirrorFilterId("tmf-0123456789abcdef0")
-            .setVirtualNetworkId(42)
-            .setIngressRules(ingress)
-            .setEgressRules(egress)
-            .build()))
-        .build();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(), eni,
-          Topics.MIRROR_CONFIG.valueSerde().encode(config))).get();
-    }
+    MirrorConfigs.publish(bootstrap, eni, System.currentTimeMillis(),
+        List.of(rule("ingress", 100, 1), rule("ingress", 200, 17)),
+        List.of(rule("egress", 100, 1), rule("egress", 200, 17)));
   }
 
   private static TrafficMirrorFilterRule rule(String direction, int number, int protocol) {

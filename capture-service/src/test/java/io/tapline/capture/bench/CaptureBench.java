@@ -1,13 +1,13 @@
 package io.tapline.capture.bench;
 
+import io.tapline.capture.MirrorConfigs;
+
 import io.tapline.capture.CaptureMain;
 import io.tapline.capture.CaptureMetrics;
 import io.tapline.capture.domain.InterfaceCapture;
 import io.tapline.packet.FrameBuilder;
 import io.tapline.packet.pcap.PcapWriter;
 import io.tapline.schemas.Topics;
-import io.tapline.schemas.avro.InterfaceMirrorConfig;
-import io.tapline.schemas.avro.MirrorSessionConfig;
 import io.tapline.schemas.avro.RuleAction;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.schemas.avro.TrafficMirrorFilterRule;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +32,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Capture-to-Kafka throughput (run by bench/capture-bench.sh): the agent replaying a generated
@@ -309,29 +303,9 @@ public final class CaptureBench {
 
   private static void publishMirrorConfig(String bootstrap, String eni) throws Exception {
     // One accept-everything IPv4 rule per direction: the pre-filter becomes "(ip) or vlan".
-    List<TrafficMirrorFilterRule> ingress = List.of(acceptAll(TrafficDirection.INGRESS, "tmfr-0123456789abcdea1"));
-    List<TrafficMirrorFilterRule> egress = List.of(acceptAll(TrafficDirection.EGRESS, "tmfr-0123456789abcdeb1"));
-    InterfaceMirrorConfig config = InterfaceMirrorConfig.newBuilder()
-        .setNetworkInterfaceId(eni)
-        .setAccountId("123456789012")
-        .setUpdatedAtMillis(System.currentTimeMillis())
-        .setSessions(List.of(MirrorSessionConfig.newBuilder()
-            .setTrafficMirrorSessionId("tms-0123456789abcdef0")
-            .setSessionNumber(1)
-            .setTrafficMirrorTargetId("tmt-0123456789abcdef0")
-            .setTrafficMirrorFilterId("tmf-0123456789abcdef0")
-            .setVirtualNetworkId(42)
-            .setIngressRules(ingress)
-            .setEgressRules(egress)
-            .build()))
-        .build();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(), eni,
-          Topics.MIRROR_CONFIG.valueSerde().encode(config))).get();
-    }
+    MirrorConfigs.publish(bootstrap, eni, System.currentTimeMillis(),
+        List.of(acceptAll(TrafficDirection.INGRESS, "tmfr-0123456789abcdea1")),
+        List.of(acceptAll(TrafficDirection.EGRESS, "tmfr-0123456789abcdeb1")));
   }
 
   private static TrafficMirrorFilterRule acceptAll(TrafficDirection direction, String id) {
