@@ -5,17 +5,20 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.tapline.filter.domain.CompiledInterfaceConfig;
 import io.tapline.filter.domain.ConfigCounters;
 import io.tapline.filter.domain.Direction;
 import io.tapline.filter.domain.FilterCounters;
 import io.tapline.filter.domain.FilterRule;
 import io.tapline.filter.domain.InterfaceConfigRegistry;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /** The filter service's metric names (one place) and their Micrometer implementation. */
@@ -59,6 +62,13 @@ public final class FilterMetrics implements FilterCounters {
   public static final String TRANSACTIONS_COMMITTED = "tapline.filter.transactions.committed";
   public static final String TRANSACTIONS_ABORTED = "tapline.filter.transactions.aborted";
   public static final String INTERFACES_CONFIGURED = "tapline.filter.interfaces.configured";
+  /**
+   * Per captured batch, from its producedAtMicros (capture agent's clock) to a stage of the filter
+   * (tag stage): {@link #STAGE_CONSUMED} when a poll returned it, {@link #STAGE_COMMITTED} when the
+   * transaction holding its mirrored packets committed (readers can see them from then on). Next
+   * to tapline.target.delivery.latency it tells where capture-to-delivery time goes.
+   */
+  public static final String BATCH_LATENCY = "tapline.filter.batch.latency";
 
   public static final String TAG_SESSION = "session";
   public static final String TAG_INTERFACE = "interface";
@@ -67,6 +77,9 @@ public final class FilterMetrics implements FilterCounters {
   public static final String TAG_REASON = "reason";
   /** {@link #TAG_REASON} of batches older than tapline.filter.max-batch-age-ms. */
   public static final String REASON_BEHIND = "behind";
+  public static final String TAG_STAGE = "stage";
+  public static final String STAGE_CONSUMED = "consumed";
+  public static final String STAGE_COMMITTED = "committed";
 
   private final MeterRegistry registry;
   private final Counter evaluated;
@@ -83,6 +96,8 @@ public final class FilterMetrics implements FilterCounters {
   private final Counter rulesIgnored;
   private final Counter transactionsCommitted;
   private final Counter transactionsAborted;
+  private final Timer consumedLatency;
+  private final Timer committedLatency;
   /** Ids of the session and rule meters each interface's current configuration uses. */
   private final Map<String, Set<Meter.Id>> metersByInterface = new ConcurrentHashMap<>();
   private final Map<String, Counter[]> skippedByInterface = new ConcurrentHashMap<>();
@@ -104,6 +119,18 @@ public final class FilterMetrics implements FilterCounters {
     rulesIgnored = counter(CONFIG_RULES_IGNORED, "filter rules that could not be compiled and never match");
     transactionsCommitted = counter(TRANSACTIONS_COMMITTED, "transactions committed (one per poll)");
     transactionsAborted = counter(TRANSACTIONS_ABORTED, "transactions aborted; their input is processed again");
+    consumedLatency = latencyTimer(STAGE_CONSUMED);
+    committedLatency = latencyTimer(STAGE_COMMITTED);
+  }
+
+  private Timer latencyTimer(String stage) {
+    return Timer.builder(BATCH_LATENCY).tag(TAG_STAGE, stage)
+        .description("captured batch produced (capture agent's clock) to this stage of the filter, per batch")
+        .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
   }
 
   private Counter counter(String name, String description) {
@@ -337,5 +364,15 @@ public final class FilterMetrics implements FilterCounters {
 
   public void transactionAborted() {
     transactionsAborted.increment();
+  }
+
+  /** A poll returned a captured batch the capture agent produced at {@code producedAtMicros}; now is {@code nowMicros}. */
+  public void batchConsumedLatency(long producedAtMicros, long nowMicros) {
+    consumedLatency.record(Math.max(0, nowMicros - producedAtMicros), TimeUnit.MICROSECONDS);
+  }
+
+  /** The transaction holding that batch's mirrored packets committed at {@code nowMicros}. */
+  public void batchCommittedLatency(long producedAtMicros, long nowMicros) {
+    committedLatency.record(Math.max(0, nowMicros - producedAtMicros), TimeUnit.MICROSECONDS);
   }
 }

@@ -217,7 +217,13 @@ public final class EndToEndBenchmark {
             String.format(Locale.ROOT, "%d pps for %d s; %.0f batches; per batch: batch produced -> datagrams sent;"
                 + " same-host clock", half, trial.toSeconds(), latency[2]))
         .add("end to end: p99 latency capture->delivery at half rate", "ms", latency[1], Double.NaN,
-            "same window; from tapline.target.delivery.latency histogram buckets (interpolated)");
+            "same window; from tapline.target.delivery.latency histogram buckets (interpolated)")
+        .add("end to end: p50 latency capture->filter poll at half rate", "ms", latency[3], Double.NaN,
+            "same window; where the time goes: tapline.filter.batch.latency{stage=consumed}")
+        .add("end to end: p99 latency capture->filter poll at half rate", "ms", latency[4], Double.NaN, "same")
+        .add("end to end: p50 latency capture->filter commit at half rate", "ms", latency[5], Double.NaN,
+            "same window; tapline.filter.batch.latency{stage=committed}")
+        .add("end to end: p99 latency capture->filter commit at half rate", "ms", latency[6], Double.NaN, "same");
 
     // 4. memory
     long totalKib = 0;
@@ -304,7 +310,10 @@ public final class EndToEndBenchmark {
     }
   }
 
-  /** {p50 ms, p99 ms, batches} at {@code rate}. */
+  /**
+   * {p50 ms, p99 ms, batches} of capture -> delivery at {@code rate}, then p50/p99 of capture -> the
+   * filter's poll and capture -> the filter's commit (where the time goes).
+   */
   private double[] latency(int rate) {
     stopAgent();
     drain();
@@ -312,14 +321,25 @@ public final class EndToEndBenchmark {
     awaitCapturing();
     sleep(SETTLE.multipliedBy(2));
     String target = stack.serviceUrl("target-service");
-    TreeMap<Double, Double> before = Prometheus.scrape(target).buckets("tapline_target_delivery_latency_seconds");
+    String filter = stack.serviceUrl("filter-service");
+    TreeMap<Double, Double> before = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
+    Prometheus filterBefore = Prometheus.scrape(filter);
     sleep(trial);
     sampleRss();
-    TreeMap<Double, Double> after = Prometheus.scrape(target).buckets("tapline_target_delivery_latency_seconds");
+    TreeMap<Double, Double> after = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
+    Prometheus filterAfter = Prometheus.scrape(filter);
     stopAgent();
     double batches = after.isEmpty() ? 0 : after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
-    return new double[] {Prometheus.quantile(before, after, 0.5) * 1000, Prometheus.quantile(before, after, 0.99) * 1000,
-        batches};
+    double[] figures = {Prometheus.quantile(before, after, 0.5) * 1000, Prometheus.quantile(before, after, 0.99) * 1000,
+        batches, 0, 0, 0, 0};
+    int i = 3;
+    for (String stage : List.of("consumed", "committed")) {
+      TreeMap<Double, Double> stageBefore = filterBefore.buckets(FILTER_LATENCY, "stage=\"" + stage + "\"");
+      TreeMap<Double, Double> stageAfter = filterAfter.buckets(FILTER_LATENCY, "stage=\"" + stage + "\"");
+      figures[i++] = stageAfter.isEmpty() ? Double.NaN : Prometheus.quantile(stageBefore, stageAfter, 0.5) * 1000;
+      figures[i++] = stageAfter.isEmpty() ? Double.NaN : Prometheus.quantile(stageBefore, stageAfter, 0.99) * 1000;
+    }
+    return figures;
   }
 
   private CaptureAgentProcess startAgent(String speed) {

@@ -87,9 +87,14 @@ final class Prometheus {
 
   /** Cumulative histogram buckets of {@code name}_bucket: upper bound (seconds) to count, summed over labels. */
   TreeMap<Double, Double> buckets(String name) {
+    return buckets(name, "");
+  }
+
+  /** The same, only of samples whose labels contain {@code labelPart}, e.g. {@code stage="committed"}. */
+  TreeMap<Double, Double> buckets(String name, String labelPart) {
     TreeMap<Double, Double> buckets = new TreeMap<>();
     for (Sample sample : samples) {
-      if (sample.name().equals(name + "_bucket")) {
+      if (sample.name().equals(name + "_bucket") && sample.labels().contains(labelPart)) {
         int le = sample.labels().indexOf("le=\"");
         String bound = sample.labels().substring(le + 4, sample.labels().indexOf('"', le + 4));
         double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);

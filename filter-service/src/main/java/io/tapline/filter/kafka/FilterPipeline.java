@@ -7,6 +7,7 @@ import io.tapline.schemas.avro.CapturedPacketBatch;
 import io.tapline.schemas.avro.MirroredPacketBatch;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class FilterPipeline implements Runnable {
   private volatile boolean running = true;
   /** Partitions of the mirrored topic, read at start and again when a captured partition beyond it shows up. */
   private int mirroredPartitions;
+  /** producedAtMicros of the captured batches of the current poll (latency once committed). */
+  private long[] producedAtOfPoll = new long[256];
+  private int batchesOfPoll;
 
   public FilterPipeline(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
       CapturedBatchProcessor processor, FilterMetrics metrics, CompactedTopicView<?> configView) {
@@ -126,6 +130,7 @@ public final class FilterPipeline implements Runnable {
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    batchesOfPoll = 0;
     for (ConsumerRecord<String, byte[]> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       firstOffsets.putIfAbsent(partition, record.offset());
@@ -152,6 +157,10 @@ public final class FilterPipeline implements Runnable {
       producer.commitTransaction();
       metrics.batchesProduced(out.size());
       metrics.transactionCommitted();
+      long now = CapturedBatchProcessor.wallClockMicros();
+      for (int i = 0; i < batchesOfPoll; i++) {
+        metrics.batchCommittedLatency(producedAtOfPoll[i], now);
+      }
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
              | UnsupportedVersionException e) {
       throw e;
@@ -175,6 +184,11 @@ public final class FilterPipeline implements Runnable {
       LOG.warn("undecodable captured batch at {}-{}, skipped: {}", record.partition(), record.offset(), e.getMessage());
       return List.of();
     }
+    if (batchesOfPoll == producedAtOfPoll.length) {
+      producedAtOfPoll = Arrays.copyOf(producedAtOfPoll, batchesOfPoll * 2);
+    }
+    producedAtOfPoll[batchesOfPoll++] = batch.getProducedAtMicros();
+    metrics.batchConsumedLatency(batch.getProducedAtMicros(), CapturedBatchProcessor.wallClockMicros());
     try {
       return processor.process(batch);
     } catch (RuntimeException e) {
