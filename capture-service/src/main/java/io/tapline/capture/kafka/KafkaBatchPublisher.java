@@ -7,12 +7,9 @@ import io.tapline.capture.domain.PacketBatch;
 import io.tapline.capture.domain.SkipReason;
 import io.tapline.capture.domain.TimeSource;
 import io.tapline.schemas.TopicSpec;
-import io.tapline.schemas.avro.CapturedPacket;
 import io.tapline.schemas.avro.CapturedPacketBatch;
 import io.tapline.schemas.avro.TrafficDirection;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import io.tapline.schemas.codec.CapturedBatchWriter;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Producer;
@@ -32,6 +29,11 @@ public final class KafkaBatchPublisher {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchPublisher.class);
   private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+  private static final int INGRESS = TrafficDirection.INGRESS.ordinal();
+  private static final int EGRESS = TrafficDirection.EGRESS.ordinal();
+  /** Batches close on capture threads and on the linger timer: one writer (and its buffer) per thread. */
+  private static final ThreadLocal<CapturedBatchWriter> WRITERS = ThreadLocal.withInitial(CapturedBatchWriter::new);
 
   private final Producer<String, byte[]> producer;
   private final TopicSpec<CapturedPacketBatch> topic;
@@ -59,7 +61,7 @@ public final class KafkaBatchPublisher {
   void publish(String networkInterfaceId, PacketBatch batch) {
     byte[] value;
     try {
-      value = topic.valueSerde().encode(toRecord(networkInterfaceId, batch));
+      value = encode(networkInterfaceId, batch);
     } catch (RuntimeException e) {
       dropped(networkInterfaceId, batch, SkipReason.SEND_FAILED, e);
       return;
@@ -80,26 +82,17 @@ public final class KafkaBatchPublisher {
     }
   }
 
-  private CapturedPacketBatch toRecord(String networkInterfaceId, PacketBatch batch) {
-    List<CapturedPacket> packets = new ArrayList<>(batch.frames().size());
+  /** The CapturedPacketBatch record, written straight from the frames (no Avro object per packet). */
+  private byte[] encode(String networkInterfaceId, PacketBatch batch) {
+    CapturedBatchWriter writer = WRITERS.get();
+    writer.begin(networkInterfaceId, captureHost, batch.sequence(), time.epochMicros(),
+        batch.mirrorConfigUpdatedAtMillis());
     for (CapturedFrame frame : batch.frames()) {
-      packets.add(CapturedPacket.newBuilder()
-          .setTimestampMicros(frame.timestampMicros())
-          .setDirection(frame.direction() == io.tapline.capture.domain.Direction.EGRESS
-              ? TrafficDirection.EGRESS : TrafficDirection.INGRESS)
-          .setOriginalLength(frame.originalLength())
-          .setFlowHash(frame.flowHash())
-          .setData(ByteBuffer.wrap(frame.data()))
-          .build());
+      byte[] data = frame.data();
+      writer.addPacket(frame.timestampMicros(), frame.direction() == io.tapline.capture.domain.Direction.EGRESS
+          ? EGRESS : INGRESS, frame.originalLength(), frame.flowHash(), data, 0, data.length);
     }
-    return CapturedPacketBatch.newBuilder()
-        .setNetworkInterfaceId(networkInterfaceId)
-        .setCaptureHost(captureHost)
-        .setBatchSequence(batch.sequence())
-        .setProducedAtMicros(time.epochMicros())
-        .setMirrorConfigUpdatedAtMillis(batch.mirrorConfigUpdatedAtMillis())
-        .setPackets(packets)
-        .build();
+    return writer.finish();
   }
 
   private static SkipReason reasonOf(Exception e) {

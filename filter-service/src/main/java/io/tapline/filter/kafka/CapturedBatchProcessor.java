@@ -6,11 +6,9 @@ import io.tapline.filter.domain.Direction;
 import io.tapline.filter.domain.InterfaceConfigRegistry;
 import io.tapline.filter.domain.MirrorSession;
 import io.tapline.filter.domain.PacketEvaluator;
-import io.tapline.schemas.avro.CapturedPacket;
-import io.tapline.schemas.avro.CapturedPacketBatch;
-import io.tapline.schemas.avro.MirroredPacketBatch;
 import io.tapline.schemas.avro.TrafficDirection;
-import java.nio.ByteBuffer;
+import io.tapline.schemas.codec.CapturedBatchReader;
+import io.tapline.schemas.codec.MirroredBatchWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +23,8 @@ import java.util.function.LongSupplier;
  */
 public final class CapturedBatchProcessor {
 
+  private static final int INGRESS = TrafficDirection.INGRESS.ordinal();
+
   private final InterfaceConfigRegistry configs;
   private final PacketEvaluator evaluator;
   private final FilterMetrics metrics;
@@ -32,6 +32,9 @@ public final class CapturedBatchProcessor {
   /** Batches older than this are skipped; 0 = never. */
   private final long maxBatchAgeMicros;
   private final LongSupplier nowMicros;
+  private final MirroredBatchWriter writer = new MirroredBatchWriter();
+  /** Per packet of the batch in hand: index of the session that mirrors it, or negative. */
+  private int[] verdicts = new int[512];
 
   /** Never skips a batch for its age. */
   public CapturedBatchProcessor(InterfaceConfigRegistry configs, FilterMetrics metrics, Duration configWait) {
@@ -59,78 +62,62 @@ public final class CapturedBatchProcessor {
   }
 
   /**
-   * The mirrored batches, one per session that mirrored at least one packet, in session order;
-   * none when the batch is too old (the filter fell behind: production first, the packets are
-   * counted as skipped and the caller commits past them as usual).
+   * The mirrored batches, one per session that mirrored at least one packet, in session order, each
+   * a complete MirroredPacketBatch record (single-object encoded); none when the batch is too old
+   * (the filter fell behind: production first, the packets are counted as skipped and the caller
+   * commits past them as usual). Packets are read in place from the captured record and copied
+   * once, into the mirrored record: no object per packet.
    */
-  public List<MirroredPacketBatch> process(CapturedPacketBatch batch) throws InterruptedException {
-    String interfaceId = batch.getNetworkInterfaceId();
+  public List<byte[]> process(CapturedBatchReader batch) throws InterruptedException {
+    String interfaceId = batch.networkInterfaceId();
+    int count = batch.packetCount();
     // Compares the capture host's clock with this one's: clock skew between them moves the limit.
-    if (maxBatchAgeMicros > 0 && nowMicros.getAsLong() - batch.getProducedAtMicros() > maxBatchAgeMicros) {
+    if (maxBatchAgeMicros > 0 && nowMicros.getAsLong() - batch.producedAtMicros() > maxBatchAgeMicros) {
       long bytes = 0;
-      for (CapturedPacket packet : batch.getPackets()) {
-        bytes += packet.getData().remaining();
+      for (int i = 0; i < count; i++) {
+        bytes += batch.dataLength(i);
       }
-      metrics.skipped(interfaceId, FilterMetrics.REASON_BEHIND, batch.getPackets().size(), bytes);
+      metrics.skipped(interfaceId, FilterMetrics.REASON_BEHIND, count, bytes);
       return List.of();
     }
     InterfaceConfigRegistry.Lookup lookup =
-        configs.awaitVersion(interfaceId, batch.getMirrorConfigUpdatedAtMillis(), configWait);
+        configs.awaitVersion(interfaceId, batch.mirrorConfigUpdatedAtMillis(), configWait);
     if (lookup.timedOut()) {
       metrics.configWaitTimedOut();
     }
     CompiledInterfaceConfig config = lookup.config();
-    List<List<CapturedPacket>> bySession = null;
-    for (CapturedPacket packet : batch.getPackets()) {
-      ByteBuffer data = packet.getData();
-      byte[] array;
-      int offset;
-      int length = data.remaining();
-      if (data.hasArray()) {
-        array = data.array();
-        offset = data.arrayOffset() + data.position();
-      } else {
-        array = new byte[length];
-        data.duplicate().get(array);
-        offset = 0;
-      }
-      Direction direction = packet.getDirection() == TrafficDirection.INGRESS ? Direction.INGRESS : Direction.EGRESS;
-      int verdict = evaluator.evaluate(config, array, offset, length, direction);
-      if (verdict < 0) {
-        continue;
-      }
-      if (bySession == null) {
-        bySession = new ArrayList<>(config.sessionCount());
-        for (int i = 0; i < config.sessionCount(); i++) {
-          bySession.add(null);
-        }
-      }
-      List<CapturedPacket> packets = bySession.get(verdict);
-      if (packets == null) {
-        packets = new ArrayList<>();
-        bySession.set(verdict, packets);
-      }
-      int kept = config.session(verdict).keptLength(length);
-      ByteBuffer keptData = ByteBuffer.wrap(array, offset, kept).slice();
-      packets.add(new CapturedPacket(packet.getTimestampMicros(), packet.getDirection(), packet.getOriginalLength(),
-          packet.getFlowHash(), keptData));
+    if (verdicts.length < count) {
+      verdicts = new int[Math.max(count, verdicts.length * 2)];
     }
-    if (bySession == null) {
+    byte[] buffer = batch.buffer();
+    boolean anyMirrored = false;
+    for (int i = 0; i < count; i++) {
+      Direction direction = batch.direction(i) == INGRESS ? Direction.INGRESS : Direction.EGRESS;
+      int verdict = evaluator.evaluate(config, buffer, batch.dataOffset(i), batch.dataLength(i), direction);
+      verdicts[i] = verdict;
+      anyMirrored |= verdict >= 0;
+    }
+    if (!anyMirrored) {
       return List.of();
     }
-    List<MirroredPacketBatch> out = new ArrayList<>();
-    for (int i = 0; i < bySession.size(); i++) {
-      List<CapturedPacket> packets = bySession.get(i);
-      if (packets != null) {
-        MirrorSession session = config.session(i);
-        out.add(MirroredPacketBatch.newBuilder()
-            .setNetworkInterfaceId(interfaceId)
-            .setTrafficMirrorSessionId(session.sessionId())
-            .setTrafficMirrorTargetId(session.targetId())
-            .setVirtualNetworkId(session.virtualNetworkId())
-            .setCapturedBatchProducedAtMicros(batch.getProducedAtMicros())
-            .setPackets(packets)
-            .build());
+    List<byte[]> out = new ArrayList<>(1);
+    // Sessions per interface are few (the provider allows three), so one pass per session is cheap.
+    for (int s = 0; s < config.sessionCount(); s++) {
+      MirrorSession session = null;
+      for (int i = 0; i < count; i++) {
+        if (verdicts[i] != s) {
+          continue;
+        }
+        if (session == null) {
+          session = config.session(s);
+          writer.begin(interfaceId, session.sessionId(), session.targetId(), session.virtualNetworkId(),
+              batch.producedAtMicros());
+        }
+        writer.addPacket(batch.timestampMicros(i), batch.direction(i), batch.originalLength(i), batch.flowHash(i),
+            buffer, batch.dataOffset(i), session.keptLength(batch.dataLength(i)));
+      }
+      if (session != null) {
+        out.add(writer.finish());
       }
     }
     return out;

@@ -3,8 +3,7 @@ package io.tapline.filter.kafka;
 import io.tapline.filter.FilterMetrics;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.CompactedTopicView;
-import io.tapline.schemas.avro.CapturedPacketBatch;
-import io.tapline.schemas.avro.MirroredPacketBatch;
+import io.tapline.schemas.codec.CapturedBatchReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consume-transform-produce loop, exactly once inside Kafka. Each poll: decode and evaluate
- * every captured batch (outside the transaction, since evaluation may wait for configuration),
+ * The consume-transform-produce loop, exactly once inside Kafka. Each poll: read (in place) and
+ * evaluate every captured batch (outside the transaction, since evaluation may wait for configuration),
  * then in one transaction send the mirrored batches, each to the same partition number as its
  * input record, and the consumed offsets with the consumer's group metadata (KIP-447), so any
  * number of instances can share the partitions and a zombie is fenced by the group generation.
@@ -65,6 +64,8 @@ public final class FilterPipeline implements Runnable {
   /** producedAtMicros of the captured batches of the current poll (latency once committed). */
   private long[] producedAtOfPoll = new long[256];
   private int batchesOfPoll;
+  /** The captured batch in hand, read in place. */
+  private final CapturedBatchReader reader = new CapturedBatchReader();
 
   public FilterPipeline(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
       CapturedBatchProcessor processor, FilterMetrics metrics, CompactedTopicView<?> configView) {
@@ -136,7 +137,7 @@ public final class FilterPipeline implements Runnable {
       firstOffsets.putIfAbsent(partition, record.offset());
       offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
       metrics.batchConsumed();
-      for (MirroredPacketBatch mirrored : transform(record)) {
+      for (byte[] mirrored : transform(record)) {
         // Same partition number as the input: a flow keeps its partition end to end. Partitions added
         // to the captured topic while running and not to the mirrored one stop the loop (never fold flows).
         int target = record.partition();
@@ -144,8 +145,7 @@ public final class FilterPipeline implements Runnable {
           PacketTopicLayout.require(target + 1, producer.partitionsFor(mirroredTopic).size());
           mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
         }
-        out.add(new ProducerRecord<>(mirroredTopic, target, mirrored.getNetworkInterfaceId(),
-            Topics.PACKETS_MIRRORED.valueSerde().encode(mirrored)));
+        out.add(new ProducerRecord<>(mirroredTopic, target, reader.networkInterfaceId(), mirrored));
       }
     }
     try {
@@ -172,13 +172,13 @@ public final class FilterPipeline implements Runnable {
     }
   }
 
-  private List<MirroredPacketBatch> transform(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-    CapturedPacketBatch batch;
+  /** The mirrored records of one captured record; {@link #reader} holds the captured batch afterwards. */
+  private List<byte[]> transform(ConsumerRecord<String, byte[]> record) throws InterruptedException {
     try {
       if (record.value() == null) {
         throw new SerializationException("record without value");
       }
-      batch = Topics.PACKETS_CAPTURED.valueSerde().decode(record.value());
+      reader.readAny(record.value());
     } catch (SerializationException | AvroRuntimeException e) {
       metrics.batchCorrupt();
       LOG.warn("undecodable captured batch at {}-{}, skipped: {}", record.partition(), record.offset(), e.getMessage());
@@ -187,10 +187,10 @@ public final class FilterPipeline implements Runnable {
     if (batchesOfPoll == producedAtOfPoll.length) {
       producedAtOfPoll = Arrays.copyOf(producedAtOfPoll, batchesOfPoll * 2);
     }
-    producedAtOfPoll[batchesOfPoll++] = batch.getProducedAtMicros();
-    metrics.batchConsumedLatency(batch.getProducedAtMicros(), CapturedBatchProcessor.wallClockMicros());
+    producedAtOfPoll[batchesOfPoll++] = reader.producedAtMicros();
+    metrics.batchConsumedLatency(reader.producedAtMicros(), CapturedBatchProcessor.wallClockMicros());
     try {
-      return processor.process(batch);
+      return processor.process(reader);
     } catch (RuntimeException e) {
       // A batch that breaks processing must not stop the stream: count it and go on.
       metrics.batchCorrupt();

@@ -19,12 +19,13 @@ import io.tapline.schemas.avro.PortRange;
 import io.tapline.schemas.avro.RuleAction;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.schemas.avro.TrafficMirrorFilterRule;
+import io.tapline.schemas.codec.CapturedBatchReader;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** From Avro captured batch to Avro mirrored batches, through the translator and the domain, without a broker. */
+/** From captured record to mirrored records, through the translator and the domain, without a broker. */
 class CapturedBatchProcessorTest {
 
   private static final String ENI = "eni-0123456789abcdef0";
@@ -74,8 +75,7 @@ class CapturedBatchProcessorTest {
         .build();
 
     // When (through the wire format, as the pipeline sees it)
-    List<MirroredPacketBatch> out = processor.process(
-        Topics.PACKETS_CAPTURED.valueSerde().decode(Topics.PACKETS_CAPTURED.valueSerde().encode(batch)));
+    List<MirroredPacketBatch> out = process(processor, batch);
 
     // Then
     assertEquals(2, out.size());
@@ -95,10 +95,11 @@ class CapturedBatchProcessorTest {
     assertEquals(0x800080, second.getVirtualNetworkId());
     assertEquals(1, second.getPackets().size());
     assertEquals(ssh.length, second.getPackets().get(0).getData().remaining());
-    // and the mirrored batch encodes (Avro writes only the kept bytes)
-    MirroredPacketBatch decoded = Topics.PACKETS_MIRRORED.valueSerde().decode(
-        Topics.PACKETS_MIRRORED.valueSerde().encode(first));
-    assertEquals(60, decoded.getPackets().get(0).getData().remaining());
+    // and the kept bytes are the frame's first 60, each packet keeps its direction and timestamp
+    ByteBuffer kept = first.getPackets().get(0).getData();
+    assertEquals(ByteBuffer.wrap(https, 0, 60), kept);
+    assertEquals(TrafficDirection.INGRESS, first.getPackets().get(0).getDirection());
+    assertEquals(1_000L, first.getPackets().get(0).getTimestampMicros());
 
     assertEquals(6, meters.counter(FilterMetrics.PACKETS_EVALUATED).count());
     assertEquals(2, meters.get(FilterMetrics.PACKETS_MIRRORED).tag(FilterMetrics.TAG_SESSION, "tms-a").counter().count());
@@ -113,7 +114,7 @@ class CapturedBatchProcessorTest {
     CapturedPacketBatch batch = CapturedPacketBatch.newBuilder().setNetworkInterfaceId("eni-unknown")
         .setCaptureHost("h").setBatchSequence(1).setProducedAtMicros(1).setMirrorConfigUpdatedAtMillis(99)
         .setPackets(List.of(packet(frame, TrafficDirection.EGRESS))).build();
-    assertTrue(processor.process(batch).isEmpty());
+    assertTrue(process(processor, batch).isEmpty());
     assertEquals(1, meters.counter(FilterMetrics.CONFIG_WAIT_TIMEOUTS).count());
   }
 
@@ -130,8 +131,8 @@ class CapturedBatchProcessorTest {
     byte[] frame = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2).payloadSize(100).build();
 
     // When one batch is 30 s + 1 µs old and one exactly 30 s old
-    List<MirroredPacketBatch> stale = behind.process(batch(now - 30_000_001L, frame, frame));
-    List<MirroredPacketBatch> fresh = behind.process(batch(now - 30_000_000L, frame));
+    List<MirroredPacketBatch> stale = process(behind, batch(now - 30_000_001L, frame, frame));
+    List<MirroredPacketBatch> fresh = process(behind, batch(now - 30_000_000L, frame));
 
     // Then the stale one is not mirrored, only counted as skipped (not evaluated); the other is mirrored
     assertTrue(stale.isEmpty());
@@ -152,8 +153,16 @@ class CapturedBatchProcessorTest {
             session("tms-a", 1, null, 7, List.of(rule(1, RuleAction.ACCEPT, null, null))))).build()));
     byte[] frame = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(1, 2).build();
 
-    assertEquals(1, never.process(batch(1, frame)).size());
+    assertEquals(1, process(never, batch(1, frame)).size());
     assertTrue(meters.find(FilterMetrics.PACKETS_SKIPPED).counters().isEmpty());
+  }
+
+  /** As the pipeline does it: the captured record's bytes read in place, the mirrored records decoded by Avro. */
+  private static List<MirroredPacketBatch> process(CapturedBatchProcessor processor, CapturedPacketBatch batch)
+      throws InterruptedException {
+    CapturedBatchReader reader = new CapturedBatchReader();
+    assertTrue(reader.read(Topics.PACKETS_CAPTURED.valueSerde().encode(batch)));
+    return processor.process(reader).stream().map(Topics.PACKETS_MIRRORED.valueSerde()::decode).toList();
   }
 
   private static CapturedPacketBatch batch(long producedAtMicros, byte[]... frames) {

@@ -1,11 +1,11 @@
 package io.tapline.target.kafka;
 
 import io.tapline.schemas.Topics;
-import io.tapline.schemas.avro.CapturedPacket;
-import io.tapline.schemas.avro.MirroredPacketBatch;
+import io.tapline.schemas.codec.MirroredBatchReader;
 import io.tapline.target.domain.BatchDeliverer;
 import io.tapline.target.domain.MirroredBatch;
 import io.tapline.target.domain.MirroredFrame;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,7 +61,8 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
   private volatile boolean assigned;
   private volatile String failure;
   private long lastCommit = System.nanoTime();
-  private MirroredPacketBatch reuse;
+  /** The mirrored batch in hand, read in place (no object per packet). */
+  private final MirroredBatchReader reader = new MirroredBatchReader();
   private LongConsumer delivered = producedAtMicros -> { };
 
   /**
@@ -150,13 +151,11 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
-    MirroredPacketBatch batch;
     try {
       if (record.value() == null) {
         throw new SerializationException("null value");
       }
-      batch = Topics.PACKETS_MIRRORED.valueSerde().decode(record.value(), reuse);
-      reuse = batch;
+      reader.readAny(record.value());
     } catch (SerializationException e) {
       corruptBatch.run();
       LOG.warn("undecodable batch at {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
@@ -164,8 +163,8 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
       return;
     }
     try {
-      deliverer.deliver(translate(batch));
-      delivered.accept(batch.getCapturedBatchProducedAtMicros());
+      deliverer.deliver(translate(reader));
+      delivered.accept(reader.capturedBatchProducedAtMicros());
     } catch (RuntimeException e) {
       // a bug or a batch that breaks an assumption: count it and go on with the next one
       corruptBatch.run();
@@ -173,15 +172,16 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
     }
   }
 
-  /** Avro to domain, without copying the frames' bytes. */
-  static MirroredBatch translate(MirroredPacketBatch batch) {
-    List<CapturedPacket> packets = batch.getPackets();
-    List<MirroredFrame> frames = new ArrayList<>(packets.size());
-    for (CapturedPacket packet : packets) {
-      frames.add(new MirroredFrame(packet.getFlowHash(), packet.getData()));
+  /** The record read in place to domain, without copying the frames' bytes. */
+  static MirroredBatch translate(MirroredBatchReader batch) {
+    int count = batch.packetCount();
+    List<MirroredFrame> frames = new ArrayList<>(count);
+    byte[] buffer = batch.buffer();
+    for (int i = 0; i < count; i++) {
+      frames.add(new MirroredFrame(batch.flowHash(i), ByteBuffer.wrap(buffer, batch.dataOffset(i), batch.dataLength(i))));
     }
-    return new MirroredBatch(batch.getTrafficMirrorSessionId(), batch.getTrafficMirrorTargetId(),
-        batch.getVirtualNetworkId(), frames);
+    return new MirroredBatch(batch.trafficMirrorSessionId(), batch.trafficMirrorTargetId(),
+        batch.virtualNetworkId(), frames);
   }
 
   private void maybeCommit() {
