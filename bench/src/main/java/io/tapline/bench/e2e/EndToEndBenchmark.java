@@ -310,6 +310,9 @@ public final class EndToEndBenchmark {
     }
   }
 
+  private static final String DELIVERY_LATENCY = "tapline_target_delivery_latency_seconds";
+  private static final String FILTER_LATENCY = "tapline_filter_batch_latency_seconds";
+
   /**
    * {p50 ms, p99 ms, batches} of capture -> delivery at {@code rate}, then p50/p99 of capture -> the
    * filter's poll and capture -> the filter's commit (where the time goes).
