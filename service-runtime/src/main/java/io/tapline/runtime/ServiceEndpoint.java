@@ -3,6 +3,7 @@ package io.tapline.runtime;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +25,11 @@ public final class ServiceEndpoint implements AutoCloseable {
   /** Starts listening on {@code port} (0 picks a free one); blocks until bound. */
   public static ServiceEndpoint start(Vertx vertx, String host, int port, String serviceName,
       PrometheusMeterRegistry registry, Map<String, HealthCheck> checks) {
-    HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+    // HTTP/1.1 only: scrapers and health probes speak it. With h2c on (Vert.x's default), the JDK
+    // HttpClient upgrades the first request and later exchanges on that connection were seen to hang
+    // waiting for a response body the server had already sent (the benchmark's scrapes, for minutes).
+    HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    HttpServer server = vertx.createHttpServer(options).requestHandler(request -> {
       String path = request.path();
       if ("/health".equals(path) || "/health/readiness".equals(path) || "/health/liveness".equals(path)) {
         Map<String, Object> details = new LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package io.tapline.bench.e2e;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** One scrape of a service's {@code /prometheus} text, with sums over label sets. */
 final class Prometheus {
@@ -29,12 +31,14 @@ final class Prometheus {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/prometheus")).timeout(Duration.ofSeconds(5))
         .build();
     try {
-      HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      // bounded as a whole: HttpRequest.timeout does not cover reading the body
+      HttpResponse<String> response = CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .get(10, TimeUnit.SECONDS);
       if (response.statusCode() != 200) {
         throw new IllegalStateException(baseUrl + "/prometheus answered " + response.statusCode());
       }
       return parse(response.body());
-    } catch (IOException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(baseUrl + "/prometheus: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
