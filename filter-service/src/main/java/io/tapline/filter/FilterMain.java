@@ -160,6 +160,12 @@ public final class FilterMain {
     props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.transactionTimeoutMillis());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    // A transaction begun right after a commit can meet CONCURRENT_TRANSACTIONS while the
+    // coordinator still writes the previous one's markers; it is retried after retry.backoff.ms,
+    // 100 ms by default, which every mirrored packet would wait for; and the backoff grows
+    // exponentially (to retry.backoff.max.ms, 1 s by default) while the broker is busy.
+    props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+    props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 20);
     return props;
   }
 
