@@ -238,9 +238,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     command.add("-Xms64m");
     command.add("-Xmx384m");
     command.add("-XX:+UseG1GC");
-    // Produce and fetch buffers of packet batches are humongous in 1 MiB regions (long pauses)
-    command.add("-XX:G1HeapRegionSize=8m");
-    command.add("-XX:MaxGCPauseMillis=20");
     command.add("-Djava.awt.headless=true");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
