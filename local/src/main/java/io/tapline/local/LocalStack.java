@@ -207,6 +207,12 @@ public final class LocalStack implements AutoCloseable {
     return out.toString();
   }
 
+  /** Stops everything like {@link #close()}, then deletes the broker's data (throwaway stacks: tests, benchmarks). */
+  public void closeAndDeleteKafkaData() {
+    close();
+    broker.closeAndDeleteData();
+  }
+
   /** Stops the services in reverse start order, then the broker; logs and continues on failures. */
   @Override
   public void close() {

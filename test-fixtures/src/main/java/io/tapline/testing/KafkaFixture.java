@@ -106,7 +106,7 @@ public abstract sealed class KafkaFixture permits KafkaFixture.Embedded, KafkaFi
 
     @Override
     void shutdown() {
-      broker.close();
+      broker.closeAndDeleteData(); // the temporary folder of this JVM's broker (hundreds of MB per module)
     }
   }
 

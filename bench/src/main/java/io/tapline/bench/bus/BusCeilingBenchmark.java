@@ -76,8 +76,8 @@ public final class BusCeilingBenchmark {
               String.format("%.0f records in %.2f s fetch time; baseline = the producer", consumer[0], consumer[2]))
           .write();
     } finally {
-      broker.stop();
-      deleteQuietly(dataDir);
+      broker.closeAndDeleteData();
+      dataDir.toFile().delete();
     }
   }
 
@@ -132,11 +132,4 @@ public final class BusCeilingBenchmark {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary folder; the OS cleans it eventually
-    }
-  }
 }

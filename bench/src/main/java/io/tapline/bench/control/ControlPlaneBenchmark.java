@@ -112,7 +112,7 @@ public final class ControlPlaneBenchmark {
       if (control != null) {
         control.close();
       }
-      broker.close();
+      broker.closeAndDeleteData();
     }
   }
 

@@ -563,8 +563,14 @@ public final class EndToEndBenchmark {
 
   private void close() {
     stopAgent();
-    stack.close();
+    // the broker's data (gigabytes after the trials) and the pcap go; the logs stay
+    stack.closeAndDeleteKafkaData();
     receiver.close();
-    log("work folder (pcap, agent logs, stack logs): %s", workDir);
+    try {
+      Files.deleteIfExists(pcap);
+    } catch (IOException e) {
+      log("could not delete %s: %s", pcap, e);
+    }
+    log("work folder (agent logs, stack logs): %s", workDir);
   }
 }

@@ -19,7 +19,6 @@ import io.tapline.schemas.avro.RuleAction;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.schemas.avro.TrafficMirrorFilterRule;
 import io.tapline.schemas.kafka.TopicProvisioner;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -78,7 +76,8 @@ public final class FilterThroughput {
     Path rowsFile = options.containsKey("rows") ? Path.of(options.get("rows")) : null;
 
     Path dataDir = Files.createTempDirectory("tapline-filter-throughput-");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0)) {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
+    try {
       String bootstrap = broker.bootstrapServers();
       TopicProvisioner.ensure(bootstrap, List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED,
           Topics.PACKETS_MIRRORED), 60_000);
@@ -112,7 +111,7 @@ public final class FilterThroughput {
         rows.write();
       }
     } finally {
-      deleteQuietly(dataDir);
+      broker.closeAndDeleteData();
     }
   }
 
@@ -317,13 +316,5 @@ public final class FilterThroughput {
       }
     }
     return options;
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
-    }
   }
 }

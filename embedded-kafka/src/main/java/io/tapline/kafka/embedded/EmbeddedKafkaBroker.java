@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -212,6 +214,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Stops the broker and deletes its data folder, for brokers whose data is throwaway (tests,
+   * benchmarks): one end-to-end benchmark run leaves gigabytes of log segments behind otherwise.
+   */
+  public void closeAndDeleteData() {
+    stop();
+    try (Stream<Path> paths = Files.walk(dataDir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("could not delete the broker's data folder " + dataDir + ": " + e);
+    }
   }
 
   private void runToCompletion(List<String> mainAndArgs, Duration timeout) throws IOException {
