@@ -1,5 +1,6 @@
 package io.tapline.capture;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tapline.capture.domain.FlowBatcher;
@@ -109,6 +110,7 @@ public final class CaptureMain {
     /** The configured interfaces, live ones completed with the device's MAC and addresses. */
     private List<InterfaceSpec> interfaces = List.of();
     private Producer<String, byte[]> packetProducer;
+    private KafkaClientMetrics packetProducerMetrics;
     private Producer<String, byte[]> registrationProducer;
     private KafkaBatchPublisher publisher;
     private ScheduledExecutorService registrationTimer;
@@ -135,6 +137,9 @@ public final class CaptureMain {
           PROVISIONING_TIMEOUT_MS);
 
       packetProducer = new KafkaProducer<>(packetProducerProperties(), new StringSerializer(), new ByteArraySerializer());
+      // the producer's own metrics (kafka.producer.*: request latency, record queue time, buffer use)
+      packetProducerMetrics = new KafkaClientMetrics(packetProducer);
+      packetProducerMetrics.bindTo(registry);
       partitions = partitionCount(packetProducer);
       publisher = new KafkaBatchPublisher(packetProducer, Topics.PACKETS_CAPTURED, config.host(), counters,
           TimeSource.SYSTEM);
@@ -353,6 +358,9 @@ public final class CaptureMain {
         });
       }
       step("packet producer", () -> {
+        if (packetProducerMetrics != null) {
+          packetProducerMetrics.close();
+        }
         if (packetProducer != null) {
           packetProducer.close(Duration.ofSeconds(5));
         }

@@ -1,5 +1,6 @@
 package io.tapline.filter;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tapline.filter.domain.CompiledInterfaceConfig;
@@ -95,6 +96,10 @@ public final class FilterMain {
           new StringDeserializer(), new ByteArrayDeserializer());
       KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config),
           new StringSerializer(), new ByteArraySerializer());
+      // The clients' own metrics (kafka.consumer.*, kafka.producer.*: fetch and request latency, lag,
+      // transaction times) next to Tapline's; the pipeline closes the clients, these only stop reading them.
+      started.add(bindClientMetrics(new KafkaClientMetrics(consumer), meters));
+      started.add(bindClientMetrics(new KafkaClientMetrics(producer), meters));
       CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait(),
           config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros);
       FilterPipeline pipeline = new FilterPipeline(consumer, producer, processor, metrics, view);
@@ -137,6 +142,11 @@ public final class FilterMain {
       compiled.problems().forEach(p -> LOG.warn("interface {}: {}", interfaceId, p));
     }
     LOG.info("interface {}: {} session(s), version {}", interfaceId, compiled.sessionCount(), compiled.version());
+  }
+
+  private static KafkaClientMetrics bindClientMetrics(KafkaClientMetrics clientMetrics, PrometheusMeterRegistry meters) {
+    clientMetrics.bindTo(meters);
+    return clientMetrics;
   }
 
   private static Properties consumerProperties(FilterConfig config) {

@@ -38,6 +38,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +48,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,8 +65,9 @@ import org.junit.jupiter.api.Test;
  * only that interface's records, and starts its fresh consumer group at the captured topic's
  * current end (the filter's group would otherwise start from the earliest offset).
  */
-// Twice (in earlier full runs, on a loaded machine) the wait for A's first batch timed out; most likely a
-// scrape hung on an h2c-upgraded connection (see the filter README). If the wait times out, the test writes
+// The test once waited in vain for A's first batch (about half of the full runs on a loaded machine): B
+// joined first, owned all partitions and read the whole first half before A's join rebalanced the group.
+// It now produces only once both instances own partitions. If the wait times out anyway, the test writes
 // thread dumps, both instances' metrics, the group, its offsets and the open transactions to
 // target/filter-kill-stall-<run>.txt, and the instances log their clients' group and transaction steps.
 class FilterKillIT {
@@ -109,6 +113,13 @@ class FilterKillIT {
       Process b = startFilter(bootstrap, group, "kill-b-" + run, portB);
       filters.add(b);
       await().atMost(Duration.ofSeconds(40)).until(() -> healthy(portA) && healthy(portB));
+      // and both in the group with partitions of their own. (Otherwise the instance that joins first
+      // owns all six partitions, may read the whole first half before the other's join rebalances
+      // the group, and A would then have nothing to consume before it is killed.)
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            .until(() -> bothInstancesAssigned(admin, group, partitions));
+      }
 
       // When the first half of the packets is captured
       List<ProducerRecord<String, byte[]>> batches = capturedBatches(eni, version, partitions);
@@ -288,6 +299,24 @@ class FilterKillIT {
     // Every packet must arrive, however long the takeover takes: never skip a batch for its age.
     env.put("TAPLINE_FILTER_MAX_BATCH_AGE_MS", "0");
     return builder.start();
+  }
+
+  /** The group is stable with two members, each owning partitions, all partitions owned. */
+  private static boolean bothInstancesAssigned(Admin admin, String group, int partitions) throws Exception {
+    ConsumerGroupDescription description =
+        admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+    if (description.groupState() != GroupState.STABLE || description.members().size() != 2) {
+      return false;
+    }
+    int owned = 0;
+    for (MemberDescription member : description.members()) {
+      int count = member.assignment().topicPartitions().size();
+      if (count == 0) {
+        return false;
+      }
+      owned += count;
+    }
+    return owned == partitions;
   }
 
   /** What a stall looks like from outside: thread dumps, metrics, the group's state and offsets. */

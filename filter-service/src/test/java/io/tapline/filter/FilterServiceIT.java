@@ -2,6 +2,7 @@ package io.tapline.filter;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapline.filter.kafka.CapturedBatchProcessor;
 import io.tapline.packet.FlowHash;
@@ -110,6 +111,10 @@ class FilterServiceIT {
       assertEquals(tcp.length, out.getPackets().get(0).getOriginalLength());
 
       assertEquals(1.0, filter.meters().counter(FilterMetrics.BATCHES_CORRUPT).count());
+      // the Kafka clients' own metrics are published too (transactions committed by the producer)
+      assertTrue(filter.meters().get("kafka.producer.txn.commit.time.ns.total").functionCounter().count() > 0);
+      assertTrue(filter.meters().find("kafka.consumer.fetch.manager.records.consumed.total").functionCounters()
+          .stream().anyMatch(c -> c.count() > 0));
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + filter.httpPort() + "/health")).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -115,7 +115,7 @@ public final class TargetMain {
           config.sourcePortPool(), config.unknownTargetWait());
       consumer = new MirroredPacketsConsumer(config.kafka().clientProperties(SERVICE_NAME), config.groupId(),
           config.autoOffsetReset(), config.commitInterval(), deliverer, metrics::corruptBatch, view::isCaughtUp)
-          .onDelivered(new TargetLatency(registry)).start();
+          .onDelivered(new TargetLatency(registry)).withClientMetrics(registry).start();
       // the loop closes before the sender (it sends on the loop's thread) and after nothing else
       started.add(consumer);
 

@@ -139,6 +139,9 @@ class TargetServiceIT {
       // the corrupt record was counted and skipped
       assertEquals(1.0, service.registry().get(TargetMetrics.BATCHES_CORRUPT).counter().count());
       assertEquals(20.0, service.registry().get(TargetMetrics.PACKETS_SENT).tag("target", targetId).counter().count());
+      // and the consumer's own metrics are published
+      assertTrue(service.registry().find("kafka.consumer.fetch.manager.records.consumed.total").functionCounters()
+          .stream().anyMatch(c -> c.count() > 0));
 
       // and the batch's offset is committed once it was sent
       TopicPartition partition = new TopicPartition(Topics.PACKETS_MIRRORED.name(), 2);

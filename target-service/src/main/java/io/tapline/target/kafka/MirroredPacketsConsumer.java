@@ -1,5 +1,7 @@
 package io.tapline.target.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.codec.MirroredBatchReader;
 import io.tapline.target.domain.BatchDeliverer;
@@ -64,6 +66,7 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
   /** The mirrored batch in hand, read in place (no object per packet). */
   private final MirroredBatchReader reader = new MirroredBatchReader();
   private LongConsumer delivered = producedAtMicros -> { };
+  private KafkaClientMetrics clientMetrics;
 
   /**
    * @param clientProperties bootstrap servers, client id and anything else to pass on
@@ -91,6 +94,16 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
   /** Called after each batch was delivered, with its capturedBatchProducedAtMicros (latency metric). */
   public MirroredPacketsConsumer onDelivered(LongConsumer producedAtMicros) {
     this.delivered = producedAtMicros;
+    return this;
+  }
+
+  /**
+   * Publishes the consumer's own metrics (kafka.consumer.*: fetch latency, records lag) in
+   * {@code registry} until {@link #close()}.
+   */
+  public MirroredPacketsConsumer withClientMetrics(MeterRegistry registry) {
+    clientMetrics = new KafkaClientMetrics(consumer);
+    clientMetrics.bindTo(registry);
     return this;
   }
 
@@ -251,6 +264,9 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
     }
     if (thread.isAlive()) {
       LOG.warn("delivery loop did not stop within 15 s");
+    }
+    if (clientMetrics != null) {
+      clientMetrics.close();
     }
   }
 }
