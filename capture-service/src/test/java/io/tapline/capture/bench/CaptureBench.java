@@ -105,6 +105,8 @@ public final class CaptureBench {
     System.out.println();
     System.out.println("capture-to-Kafka throughput");
     rows.forEach(System.out::println);
+    Files.deleteIfExists(pcap); // generated for this run (70-140 MB)
+    Files.deleteIfExists(dir);
     System.exit(0); // the embedded broker's shutdown hook stops it
   }
 
