@@ -60,6 +60,8 @@ public final class FilterMetrics implements FilterCounters {
   public static final String CONFIG_CORRUPT = "tapline.filter.config.corrupt";
   public static final String CONFIG_RULES_IGNORED = "tapline.filter.config.rules.ignored";
   public static final String TRANSACTIONS_COMMITTED = "tapline.filter.transactions.committed";
+  /** Per transaction: beginTransaction to commitTransaction returning (sends, offsets, commit). */
+  public static final String TRANSACTION_DURATION = "tapline.filter.transaction.duration";
   public static final String TRANSACTIONS_ABORTED = "tapline.filter.transactions.aborted";
   public static final String INTERFACES_CONFIGURED = "tapline.filter.interfaces.configured";
   /**
@@ -97,6 +99,7 @@ public final class FilterMetrics implements FilterCounters {
   private final Counter transactionsCommitted;
   private final Counter transactionsAborted;
   private final Timer consumedLatency;
+  private final Timer transactionDuration;
   private final Timer committedLatency;
   /** Ids of the session and rule meters each interface's current configuration uses. */
   private final Map<String, Set<Meter.Id>> metersByInterface = new ConcurrentHashMap<>();
@@ -120,6 +123,13 @@ public final class FilterMetrics implements FilterCounters {
     transactionsCommitted = counter(TRANSACTIONS_COMMITTED, "transactions committed (one per poll)");
     transactionsAborted = counter(TRANSACTIONS_ABORTED, "transactions aborted; their input is processed again");
     consumedLatency = latencyTimer(STAGE_CONSUMED);
+    transactionDuration = Timer.builder(TRANSACTION_DURATION)
+        .description("beginTransaction to commitTransaction returning, per committed transaction (one per poll)")
+        .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
     committedLatency = latencyTimer(STAGE_COMMITTED);
   }
 
@@ -358,8 +368,10 @@ public final class FilterMetrics implements FilterCounters {
     rulesIgnored.increment(count);
   }
 
-  public void transactionCommitted() {
+  /** A transaction committed {@code nanos} after it began. */
+  public void transactionCommitted(long nanos) {
     transactionsCommitted.increment();
+    transactionDuration.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void transactionAborted() {

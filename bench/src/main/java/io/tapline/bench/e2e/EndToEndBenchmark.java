@@ -223,7 +223,10 @@ public final class EndToEndBenchmark {
         .add("end to end: p99 latency capture->filter poll at half rate", "ms", latency[4], Double.NaN, "same")
         .add("end to end: p50 latency capture->filter commit at half rate", "ms", latency[5], Double.NaN,
             "same window; tapline.filter.batch.latency{stage=committed}")
-        .add("end to end: p99 latency capture->filter commit at half rate", "ms", latency[6], Double.NaN, "same");
+        .add("end to end: p99 latency capture->filter commit at half rate", "ms", latency[6], Double.NaN, "same")
+        .add("end to end: p50 filter transaction duration at half rate", "ms", latency[7], Double.NaN,
+            "same window; tapline.filter.transaction.duration (begin to commit returning)")
+        .add("end to end: p99 filter transaction duration at half rate", "ms", latency[8], Double.NaN, "same");
 
     // 4. memory
     long totalKib = 0;
@@ -312,6 +315,7 @@ public final class EndToEndBenchmark {
 
   private static final String DELIVERY_LATENCY = "tapline_target_delivery_latency_seconds";
   private static final String FILTER_LATENCY = "tapline_filter_batch_latency_seconds";
+  private static final String TRANSACTION_DURATION = "tapline_filter_transaction_duration_seconds";
 
   /**
    * {p50 ms, p99 ms, batches} of capture -> delivery at {@code rate}, then p50/p99 of capture -> the
@@ -331,10 +335,19 @@ public final class EndToEndBenchmark {
     sampleRss();
     TreeMap<Double, Double> after = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
     Prometheus filterAfter = Prometheus.scrape(filter);
+    // the Kafka clients' own view of the same window (maxima over their last ~30-60 s of samples)
+    Prometheus agentMetrics = Prometheus.scrape(agent.url());
+    Prometheus targetMetrics = Prometheus.scrape(target);
+    log("latency window: capture producer record queue time max %.0f ms, request latency max %.0f ms;"
+            + " filter fetch latency max %.0f ms, records lag max %.0f; target fetch latency max %.0f ms",
+        agentMetrics.sum("kafka_producer_record_queue_time_max"), agentMetrics.sum("kafka_producer_request_latency_max"),
+        filterAfter.sum("kafka_consumer_fetch_manager_fetch_latency_max"),
+        filterAfter.sum("kafka_consumer_fetch_manager_records_lag_max"),
+        targetMetrics.sum("kafka_consumer_fetch_manager_fetch_latency_max"));
     stopAgent();
     double batches = after.isEmpty() ? 0 : after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
     double[] figures = {Prometheus.quantile(before, after, 0.5) * 1000, Prometheus.quantile(before, after, 0.99) * 1000,
-        batches, 0, 0, 0, 0};
+        batches, 0, 0, 0, 0, 0, 0};
     int i = 3;
     for (String stage : List.of("consumed", "committed")) {
       TreeMap<Double, Double> stageBefore = filterBefore.buckets(FILTER_LATENCY, "stage=\"" + stage + "\"");
@@ -342,6 +355,10 @@ public final class EndToEndBenchmark {
       figures[i++] = stageAfter.isEmpty() ? Double.NaN : Prometheus.quantile(stageBefore, stageAfter, 0.5) * 1000;
       figures[i++] = stageAfter.isEmpty() ? Double.NaN : Prometheus.quantile(stageBefore, stageAfter, 0.99) * 1000;
     }
+    TreeMap<Double, Double> txBefore = filterBefore.buckets(TRANSACTION_DURATION);
+    TreeMap<Double, Double> txAfter = filterAfter.buckets(TRANSACTION_DURATION);
+    figures[i++] = txAfter.isEmpty() ? Double.NaN : Prometheus.quantile(txBefore, txAfter, 0.5) * 1000;
+    figures[i] = txAfter.isEmpty() ? Double.NaN : Prometheus.quantile(txBefore, txAfter, 0.99) * 1000;
     return figures;
   }
 

@@ -148,6 +148,7 @@ public final class FilterPipeline implements Runnable {
         out.add(new ProducerRecord<>(mirroredTopic, target, reader.networkInterfaceId(), mirrored));
       }
     }
+    long begun = System.nanoTime();
     try {
       producer.beginTransaction();
       for (ProducerRecord<String, byte[]> record : out) {
@@ -156,7 +157,7 @@ public final class FilterPipeline implements Runnable {
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
       metrics.batchesProduced(out.size());
-      metrics.transactionCommitted();
+      metrics.transactionCommitted(System.nanoTime() - begun);
       long now = CapturedBatchProcessor.wallClockMicros();
       for (int i = 0; i < batchesOfPoll; i++) {
         metrics.batchCommittedLatency(producedAtOfPoll[i], now);
