@@ -84,10 +84,22 @@ class LoadBalancerIT {
     target = TargetMain.start(Map.of("tapline.kafka.bootstrap-servers", bootstrap, "tapline.target.http-port", "0",
         "tapline.target.group-id", "lb-it-" + run));
     await().atMost(60, TimeUnit.SECONDS).until(() -> target.problem() == null);
-    for (int i = 0; i < 3; i++) {
+    for (int attempt = 0; receivers.size() < 3; attempt++) {
+      if (attempt == 30) {
+        throw new IllegalStateException("no UDP receiver port whose number was also free for TCP in 30 attempts");
+      }
+      // The TCP health check probes the member's (UDP) traffic port: that port number must also be
+      // free for TCP, which an ephemeral UDP port is not always (a client socket may hold it).
       VxlanReceiver receiver = VxlanReceiver.start(0);
+      HealthPort healthPort;
+      try {
+        healthPort = new HealthPort(receiver.port()).open();
+      } catch (UncheckedIOException e) {
+        receiver.close();
+        continue;
+      }
       receivers.add(receiver);
-      healthPorts.add(new HealthPort(receiver.port()).open());
+      healthPorts.add(healthPort);
     }
     ControlPlaneApiIT.ControlPlane.Key key = ControlPlaneApiIT.ControlPlane.LOAD_BALANCER;
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKey(), key.secret()));
