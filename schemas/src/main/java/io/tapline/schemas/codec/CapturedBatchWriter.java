@@ -19,18 +19,20 @@ import java.util.Objects;
  * <p>Use: {@link #begin}, {@link #addPacket} per packet, {@link #finish}; then {@code begin}
  * again for the next batch. Reusable, not thread-safe.
  */
-public final class CapturedBatchWriter {
+public final class CapturedBatchWriter extends PacketBatchWriter {
 
-  private final PacketItems packets = new PacketItems();
   private final Utf8Cache networkInterfaceIdCache = new Utf8Cache();
   private final Utf8Cache captureHostCache = new Utf8Cache();
 
-  private boolean open;
   private byte[] networkInterfaceId;
   private byte[] captureHost;
   private long batchSequence;
   private long producedAtMicros;
   private long mirrorConfigUpdatedAtMillis;
+
+  public CapturedBatchWriter() {
+    super(BatchLayout.CAPTURED_FINGERPRINT);
+  }
 
   /** Starts a batch, discarding any batch begun and not finished. */
   public void begin(String networkInterfaceId, String captureHost, long batchSequence,
@@ -42,72 +44,24 @@ public final class CapturedBatchWriter {
     this.batchSequence = batchSequence;
     this.producedAtMicros = producedAtMicros;
     this.mirrorConfigUpdatedAtMillis = mirrorConfigUpdatedAtMillis;
-    packets.clear();
-    open = true;
+    started();
   }
 
-  /**
-   * Appends a packet; its data ({@code data[offset .. offset + length)}) is copied at once, so the
-   * caller may reuse the array.
-   *
-   * @param direction the {@code TrafficDirection} ordinal: 0 INGRESS, 1 EGRESS
-   * @throws IllegalStateException when no batch is begun
-   * @throws IllegalArgumentException when direction is not an ordinal
-   * @throws IndexOutOfBoundsException when offset and length do not lie within data
-   */
-  public void addPacket(long timestampMicros, int direction, int originalLength, int flowHash,
-      byte[] data, int offset, int length) {
-    requireOpen();
-    packets.add(timestampMicros, direction, originalLength, flowHash, data, offset, length);
-  }
-
-  /** Packets added to the current batch (0 when none is begun). */
-  public int packetCount() {
-    return packets.count();
-  }
-
-  /** The exact length of the array {@link #finish()} would return now. */
-  public int encodedSizeEstimate() {
-    requireOpen();
-    long size = (long) AvroBinary.HEADER_LENGTH
-        + AvroBinary.bytesSize(networkInterfaceId.length)
+  @Override
+  long fieldsSize() {
+    return AvroBinary.bytesSize(networkInterfaceId.length)
         + AvroBinary.bytesSize(captureHost.length)
         + AvroBinary.longSize(batchSequence)
         + AvroBinary.longSize(producedAtMicros)
-        + AvroBinary.longSize(mirrorConfigUpdatedAtMillis)
-        + packets.arraySize();
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("batch too large to encode: " + size + " bytes");
-    }
-    return (int) size;
+        + AvroBinary.longSize(mirrorConfigUpdatedAtMillis);
   }
 
-  /**
-   * Ends the batch and returns its single-object encoding, byte-identical to Avro's. A new batch
-   * needs {@link #begin} again.
-   *
-   * @throws IllegalStateException when no batch is begun
-   */
-  public byte[] finish() {
-    byte[] out = new byte[encodedSizeEstimate()];
-    int pos = AvroBinary.writeHeader(out, BatchLayout.CAPTURED_FINGERPRINT);
+  @Override
+  int writeFields(byte[] out, int pos) {
     pos = AvroBinary.writeBytes(out, pos, networkInterfaceId, 0, networkInterfaceId.length);
     pos = AvroBinary.writeBytes(out, pos, captureHost, 0, captureHost.length);
     pos = AvroBinary.writeLong(out, pos, batchSequence);
     pos = AvroBinary.writeLong(out, pos, producedAtMicros);
-    pos = AvroBinary.writeLong(out, pos, mirrorConfigUpdatedAtMillis);
-    pos = packets.writeArray(out, pos);
-    if (pos != out.length) {
-      throw new IllegalStateException("encoded " + pos + " bytes, sized " + out.length); // a bug
-    }
-    packets.clear();
-    open = false;
-    return out;
-  }
-
-  private void requireOpen() {
-    if (!open) {
-      throw new IllegalStateException("no batch begun: call begin() first");
-    }
+    return AvroBinary.writeLong(out, pos, mirrorConfigUpdatedAtMillis);
   }
 }
