@@ -10,8 +10,17 @@ import java.nio.file.Path;
  * once, or in a loop. The file is streamed, never loaded whole. Frames carry the time they were
  * replayed (like a capture of a tcpreplay'd interface would) unless original timestamps are asked
  * for.
+ *
+ * <p>Pacing sleeps in steps of at least {@link #PACING_GRANULARITY_NANOS}: a packet due sooner
+ * than that goes out at once, so a paced replay sends the packets of each millisecond together
+ * (at most that much ahead of the schedule, never behind it by more than the sleep's jitter) and
+ * wakes about a thousand times a second whatever its rate. Sleeping for every packet cost one
+ * wake-up per packet: at 100,000 packets/s that was a third of the agent's CPU.
  */
 public final class ReplaySource implements PacketSource {
+
+  /** Packets due within this long are sent at once instead of slept for. */
+  static final long PACING_GRANULARITY_NANOS = 1_000_000L;
 
   private final SourceSpec.Replay spec;
   private final TimeSource time;
@@ -52,7 +61,7 @@ public final class ReplaySource implements PacketSource {
       time.sleepNanos(maxWaitNanos);
       return null;
     }
-    if (wait > 0) {
+    if (wait > PACING_GRANULARITY_NANOS) {
       time.sleepNanos(wait);
     }
     pacer.emitted(due);

@@ -6,6 +6,7 @@ final class FakeTime implements TimeSource {
   long nanos = 1_000_000_000L;
   long epochMicrosAtZero = 1_700_000_000_000_000L;
   long slept;
+  int sleeps;
 
   @Override
   public long nanoTime() {
@@ -22,6 +23,7 @@ final class FakeTime implements TimeSource {
     if (duration > 0) {
       nanos += duration;
       slept += duration;
+      sleeps++;
     }
   }
 

@@ -108,6 +108,30 @@ class ReplaySourceTest {
   }
 
   @Test
+  void fastPacingSleepsPerMillisecondNotPerPacket() throws IOException {
+    // Given 1,000 packets replayed at 100,000 packets/s: one due every 10 microseconds
+    FakeTime time = new FakeTime();
+    ReplaySource source = new ReplaySource(
+        new SourceSpec.Replay(file(1_000), ReplaySpeed.packetsPerSecond(100_000), false, false), time);
+    long start = time.nanos;
+    long microsecond = 1_000L;
+    int count = 0;
+    while (!source.exhausted()) {
+      if (source.next(1_000 * MS) != null) {
+        // Then no packet leaves more than the pacing granularity ahead of its schedule
+        long due = start + count * 10 * microsecond;
+        assertTrue(time.nanos >= due - ReplaySource.PACING_GRANULARITY_NANOS,
+            "packet " + count + " sent at " + (time.nanos - start) + " ns, due at " + (due - start));
+        count++;
+      }
+    }
+    assertEquals(1_000, count);
+    // and the replay woke up about once per millisecond of schedule (10 ms), not once per packet
+    assertTrue(time.sleeps <= 10, "slept " + time.sleeps + " times");
+    assertTrue(time.nanos - start >= 9 * MS, "the whole replay took " + (time.nanos - start) + " ns");
+  }
+
+  @Test
   void foreignFileFailsAtOpen() throws IOException {
     Path text = Files.writeString(dir.resolve("notes.txt"), "not a capture");
     assertThrows(PcapFormatException.class,

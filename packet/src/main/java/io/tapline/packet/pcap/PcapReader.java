@@ -122,7 +122,7 @@ public final class PcapReader implements CaptureFileReader {
           + " out of range");
     }
     byte[] data = new byte[(int) capturedLength];
-    in.readFully(data, data.length, "pcap record data of " + capturedLength + " bytes");
+    in.readFully(data, data.length, "pcap record data"); // the error names the expected length
     long nanos = seconds * 1_000_000_000L + (nanosecond ? fraction : fraction * 1_000L);
     // Some writers record an original length below the captured one; the captured bytes win.
     int wireLength = (int) Math.max(originalLength, capturedLength);
