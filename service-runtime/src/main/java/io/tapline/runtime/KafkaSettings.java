@@ -21,6 +21,11 @@ public record KafkaSettings(String bootstrapServers) {
     Properties props = new Properties();
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    // -1: the kernel sizes (and grows) the TCP buffers. Kafka's fixed defaults (64 KiB receive for
+    // consumers, 128 KiB send) turn Linux's autotuning off, so a fetch response of several
+    // hundred KiB trickles in a buffer at a time, and only while the loop is inside poll().
+    props.put(CommonClientConfigs.SEND_BUFFER_CONFIG, -1);
+    props.put(CommonClientConfigs.RECEIVE_BUFFER_CONFIG, -1);
     return props;
   }
 }

@@ -152,6 +152,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         "log.retention.bytes=1073741824",
         "log.segment.bytes=134217728",
         "log.cleaner.backoff.ms=1000",
+        // The kernel's TCP autotuning instead of Kafka's fixed 100 KiB: fetch responses are large.
+        "socket.send.buffer.bytes=-1",
+        "socket.receive.buffer.bytes=-1",
         // A single disk-less-fsync node: the page cache is durable enough for a local stack.
         "log.flush.interval.messages=9223372036854775807",
         "")
