@@ -17,6 +17,7 @@ import io.tapline.capture.kafka.RegistrationPublisher;
 import io.tapline.capture.pcap.DeviceAddresses;
 import io.tapline.capture.pcap.LivePcapSource;
 import io.tapline.runtime.HealthCheck;
+import io.tapline.runtime.JvmMeters;
 import io.tapline.runtime.ServiceEndpoint;
 import io.tapline.runtime.SettingsSource;
 import io.tapline.schemas.Topics;
@@ -111,6 +112,7 @@ public final class CaptureMain {
     private List<InterfaceSpec> interfaces = List.of();
     private Producer<String, byte[]> packetProducer;
     private KafkaClientMetrics packetProducerMetrics;
+    private JvmMeters jvmMeters;
     private Producer<String, byte[]> registrationProducer;
     private KafkaBatchPublisher publisher;
     private ScheduledExecutorService registrationTimer;
@@ -136,6 +138,7 @@ public final class CaptureMain {
       TopicProvisioner.ensure(bootstrap, List.of(Topics.COMMANDS, Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED),
           PROVISIONING_TIMEOUT_MS);
 
+      jvmMeters = JvmMeters.bindTo(registry);
       packetProducer = new KafkaProducer<>(packetProducerProperties(), new StringSerializer(), new ByteArraySerializer());
       // the producer's own metrics (kafka.producer.*: request latency, record queue time, buffer use)
       packetProducerMetrics = new KafkaClientMetrics(packetProducer);
@@ -358,6 +361,9 @@ public final class CaptureMain {
         });
       }
       step("packet producer", () -> {
+        if (jvmMeters != null) {
+          jvmMeters.close();
+        }
         if (packetProducerMetrics != null) {
           packetProducerMetrics.close();
         }

@@ -127,6 +127,7 @@ class CaptureServiceIT {
       assertTrue(metrics.body().contains("tapline_capture_packets_captured_total{direction=\"egress\",interface=\"" + eni
           + "\"} " + (FLOWS * PACKETS_PER_FLOW / 2)), metrics.body());
       assertTrue(metrics.body().contains("kafka_producer_record_send_total"), "the producer's own metrics");
+      assertTrue(metrics.body().contains("jvm_memory_used_bytes{area=\"heap\""), "the JVM's own metrics");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(200, HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://localhost:" + service.httpPort() + "/health")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()));

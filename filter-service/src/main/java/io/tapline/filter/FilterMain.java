@@ -11,6 +11,7 @@ import io.tapline.filter.kafka.FilterPipeline;
 import io.tapline.filter.kafka.MirrorConfigTranslator;
 import io.tapline.filter.kafka.PacketTopicLayout;
 import io.tapline.runtime.HealthCheck;
+import io.tapline.runtime.JvmMeters;
 import io.tapline.runtime.ServiceEndpoint;
 import io.tapline.runtime.SettingsSource;
 import io.tapline.schemas.Topics;
@@ -84,6 +85,7 @@ public final class FilterMain {
 
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       started.add(meters::close);
+      started.add(JvmMeters.bindTo(meters));
       FilterMetrics metrics = new FilterMetrics(meters);
       InterfaceConfigRegistry configs = new InterfaceConfigRegistry(
           new FilterPolicy(config.amazonDnsResolvers(), config.providerCompatibleExclusions()), metrics);

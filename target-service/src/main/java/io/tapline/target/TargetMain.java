@@ -3,6 +3,7 @@ package io.tapline.target;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tapline.runtime.HealthCheck;
+import io.tapline.runtime.JvmMeters;
 import io.tapline.runtime.ServiceEndpoint;
 import io.tapline.runtime.SettingsSource;
 import io.tapline.schemas.Topics;
@@ -96,6 +97,7 @@ public final class TargetMain {
       TopicProvisioner.ensure(bootstrap, List.of(Topics.TARGET_CONFIG, Topics.PACKETS_MIRRORED, Topics.TARGET_HEALTH),
           config.kafkaTimeout().toMillis());
       started.add(registry::close);
+      started.add(JvmMeters.bindTo(registry));
 
       // Load-balancer members are health-checked; verdicts steer the member choice and are published.
       KafkaHealthPublisher healthPublisher = new KafkaHealthPublisher(

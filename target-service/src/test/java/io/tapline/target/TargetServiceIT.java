@@ -155,6 +155,7 @@ class TargetServiceIT {
       HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
       assertTrue(metrics.body().contains("tapline_target_packets_sent_total"), metrics.body());
+      assertTrue(metrics.body().contains("jvm_memory_used_bytes{area=\"heap\""), "the JVM's own metrics");
     }
   }
 
