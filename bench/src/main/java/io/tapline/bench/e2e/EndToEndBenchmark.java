@@ -64,6 +64,8 @@ public final class EndToEndBenchmark {
   static final int MAX_RATE = 3_200_000;
   static final int BISECTIONS = 3;
   static final Duration SETTLE = Duration.ofSeconds(3);
+  /** Rate of the light-load latency window, packets/s (or half the zero-loss rate, when lower). */
+  static final int LIGHT_LOAD_RATE = 10_000;
   static final Duration QUIET = Duration.ofMillis(1500);
   static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
 
@@ -228,6 +230,15 @@ public final class EndToEndBenchmark {
             "same window; tapline.filter.transaction.duration (begin to commit returning)")
         .add("end to end: p99 filter transaction duration at half rate", "ms", latency[8], Double.NaN, "same");
 
+    // 3b. latency under light load: the pipeline's own delay without two saturated CPUs' queueing
+    int light = Math.min(LIGHT_LOAD_RATE, half);
+    double[] lightLatency = latency(light);
+    rows.add("end to end: p50 latency capture->delivery at light load", "ms", lightLatency[0], Double.NaN,
+            String.format(Locale.ROOT, "%d pps for %d s; %.0f batches; same method as at half rate", light,
+                trial.toSeconds(), lightLatency[2]))
+        .add("end to end: p99 latency capture->delivery at light load", "ms", lightLatency[1], Double.NaN, "same")
+        .add("end to end: p99 filter transaction duration at light load", "ms", lightLatency[8], Double.NaN, "same");
+
     // 4. memory
     long totalKib = 0;
     StringBuilder parts = new StringBuilder();
@@ -329,9 +340,10 @@ public final class EndToEndBenchmark {
     sleep(SETTLE.multipliedBy(2));
     String target = stack.serviceUrl("target-service");
     String filter = stack.serviceUrl("filter-service");
-    TreeMap<Double, Double> before = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
+    Prometheus targetBefore = Prometheus.scrape(target);
+    TreeMap<Double, Double> before = targetBefore.buckets(DELIVERY_LATENCY);
     Prometheus filterBefore = Prometheus.scrape(filter);
-    sleep(trial);
+    logLatencyEverySecond(target, before);
     sampleRss();
     TreeMap<Double, Double> after = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
     Prometheus filterAfter = Prometheus.scrape(filter);
@@ -344,6 +356,8 @@ public final class EndToEndBenchmark {
         filterAfter.sum("kafka_consumer_fetch_manager_fetch_latency_max"),
         filterAfter.sum("kafka_consumer_fetch_manager_records_lag_max"),
         targetMetrics.sum("kafka_consumer_fetch_manager_fetch_latency_max"));
+    log("latency window GC pauses: capture %s; filter %s; target %s", gcPauses(null, agentMetrics),
+        gcPauses(filterBefore, filterAfter), gcPauses(targetBefore, targetMetrics));
     stopAgent();
     double batches = after.isEmpty() ? 0 : after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
     double[] figures = {Prometheus.quantile(before, after, 0.5) * 1000, Prometheus.quantile(before, after, 0.99) * 1000,
@@ -360,6 +374,34 @@ public final class EndToEndBenchmark {
     figures[i++] = txAfter.isEmpty() ? Double.NaN : Prometheus.quantile(txBefore, txAfter, 0.5) * 1000;
     figures[i] = txAfter.isEmpty() ? Double.NaN : Prometheus.quantile(txBefore, txAfter, 0.99) * 1000;
     return figures;
+  }
+
+  /** "N pauses, S ms in all, longest M ms" between two scrapes (before null: since the JVM started). */
+  private static String gcPauses(Prometheus before, Prometheus after) {
+    double count = after.sum("jvm_gc_pause_seconds_count") - (before == null ? 0 : before.sum("jvm_gc_pause_seconds_count"));
+    double seconds = after.sum("jvm_gc_pause_seconds_sum") - (before == null ? 0 : before.sum("jvm_gc_pause_seconds_sum"));
+    return String.format(Locale.ROOT, "%.0f pauses, %.0f ms in all, longest %.0f ms (of the last 2 minutes)%s",
+        count, seconds * 1000, after.max("jvm_gc_pause_seconds_max") * 1000, before == null ? " since start" : "");
+  }
+
+  /**
+   * Waits one trial length, logging each second's delivery p50/p99 and the filter's consumer lag:
+   * whether a window's p99 comes from a few stalls or from every second shows here.
+   */
+  private void logLatencyEverySecond(String target, TreeMap<Double, Double> windowStart) {
+    String filter = stack.serviceUrl("filter-service");
+    long end = System.nanoTime() + trial.toNanos();
+    TreeMap<Double, Double> last = windowStart;
+    StringBuilder series = new StringBuilder();
+    for (int second = 1; System.nanoTime() < end; second++) {
+      sleep(Duration.ofNanos(Math.min(1_000_000_000L, Math.max(0, end - System.nanoTime()))));
+      TreeMap<Double, Double> now = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
+      double lag = Prometheus.scrape(filter).sum("kafka_consumer_fetch_manager_records_lag");
+      series.append(String.format(Locale.ROOT, " %d:%.0f/%.0f/lag%.0f", second,
+          Prometheus.quantile(last, now, 0.5) * 1000, Prometheus.quantile(last, now, 0.99) * 1000, lag));
+      last = now;
+    }
+    log("latency by second (p50/p99 ms, filter records lag at the second's end):%s", series);
   }
 
   private CaptureAgentProcess startAgent(String speed) {

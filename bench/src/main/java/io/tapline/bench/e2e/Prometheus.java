@@ -89,6 +89,17 @@ final class Prometheus {
     return sum(name, "");
   }
 
+  /** Largest sample of {@code name} over all labels; 0 when there is none. */
+  double max(String name) {
+    double max = 0;
+    for (Sample sample : samples) {
+      if (sample.name().equals(name)) {
+        max = Math.max(max, sample.value());
+      }
+    }
+    return max;
+  }
+
   /** Cumulative histogram buckets of {@code name}_bucket: upper bound (seconds) to count, summed over labels. */
   TreeMap<Double, Double> buckets(String name) {
     return buckets(name, "");
