@@ -237,6 +237,8 @@ public final class EndToEndBenchmark {
             String.format(Locale.ROOT, "%d pps for %d s; %.0f batches; same method as at half rate", light,
                 trial.toSeconds(), lightLatency[2]))
         .add("end to end: p99 latency capture->delivery at light load", "ms", lightLatency[1], Double.NaN, "same")
+        .add("end to end: p99 latency capture->filter poll at light load", "ms", lightLatency[4], Double.NaN, "same")
+        .add("end to end: p99 latency capture->filter commit at light load", "ms", lightLatency[6], Double.NaN, "same")
         .add("end to end: p99 filter transaction duration at light load", "ms", lightLatency[8], Double.NaN, "same");
 
     // 4. memory
@@ -356,6 +358,11 @@ public final class EndToEndBenchmark {
         filterAfter.sum("kafka_consumer_fetch_manager_fetch_latency_max"),
         filterAfter.sum("kafka_consumer_fetch_manager_records_lag_max"),
         targetMetrics.sum("kafka_consumer_fetch_manager_fetch_latency_max"));
+    double transactions = filterAfter.sum(TRANSACTION_DURATION + "_count") - filterBefore.sum(TRANSACTION_DURATION + "_count");
+    log("latency window: filter producer per transaction: send offsets %.1f ms, commit %.1f ms (%.0f transactions)",
+        perTransactionMillis(filterBefore, filterAfter, "kafka_producer_txn_send_offsets_time_ns_total", transactions),
+        perTransactionMillis(filterBefore, filterAfter, "kafka_producer_txn_commit_time_ns_total", transactions),
+        transactions);
     log("latency window GC pauses: capture %s; filter %s; target %s", gcPauses(null, agentMetrics),
         gcPauses(filterBefore, filterAfter), gcPauses(targetBefore, targetMetrics));
     stopAgent();
@@ -374,6 +381,10 @@ public final class EndToEndBenchmark {
     figures[i++] = txAfter.isEmpty() ? Double.NaN : Prometheus.quantile(txBefore, txAfter, 0.5) * 1000;
     figures[i] = txAfter.isEmpty() ? Double.NaN : Prometheus.quantile(txBefore, txAfter, 0.99) * 1000;
     return figures;
+  }
+
+  private static double perTransactionMillis(Prometheus before, Prometheus after, String nanosTotal, double transactions) {
+    return transactions <= 0 ? Double.NaN : (after.sum(nanosTotal) - before.sum(nanosTotal)) / transactions / 1e6;
   }
 
   /** "N pauses, S ms in all, longest M ms" between two scrapes (before null: since the JVM started). */
