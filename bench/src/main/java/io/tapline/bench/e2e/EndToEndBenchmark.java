@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.ec2.model.TrafficMirrorRuleAction;
  *       to the rows.</li>
  *   <li><b>Latency</b> at half that rate: p50/p99 of {@code tapline.target.delivery.latency}
  *       (capture batch produced to datagrams sent, per batch) from the histogram's buckets counted
- *       during the window only.</li>
+ *       during the window only, logged second by second too, with the GC pauses of the window;
+ *       then the same at a light load ({@link #LIGHT_LOAD_RATE}), the pipeline's own delay.</li>
  *   <li><b>Memory:</b> the highest VmRSS seen of each process of the stack (broker, control,
  *       gateway, filter, target, the trial's capture agent); this JVM is listed apart.</li>
  * </ol>
@@ -345,7 +346,11 @@ public final class EndToEndBenchmark {
     Prometheus targetBefore = Prometheus.scrape(target);
     TreeMap<Double, Double> before = targetBefore.buckets(DELIVERY_LATENCY);
     Prometheus filterBefore = Prometheus.scrape(filter);
+    Map<String, long[]> schedulerBefore = schedulerTimes(stackPids());
+    long windowStart = System.nanoTime();
     logLatencyEverySecond(target, before);
+    log("latency window: threads' CPU time and run-queue wait (time ready to run but waiting for a CPU): %s",
+        schedulerDelta(schedulerBefore, schedulerTimes(stackPids()), (System.nanoTime() - windowStart) / 1e9));
     sampleRss();
     TreeMap<Double, Double> after = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
     Prometheus filterAfter = Prometheus.scrape(filter);
@@ -489,6 +494,14 @@ public final class EndToEndBenchmark {
   }
 
   private void sampleRss() {
+    stackPids().forEach((name, pid) -> {
+      long kib = rssKib(pid);
+      peakRssKib.merge(name, kib, Math::max);
+    });
+  }
+
+  /** Every process of the stack by name (the trial's capture agent included), then this JVM. */
+  private Map<String, Long> stackPids() {
     Map<String, Long> pids = new LinkedHashMap<>();
     pids.put("kafka-broker", stack.broker().pid());
     stack.servicePids().forEach((name, pid) -> {
@@ -500,10 +513,48 @@ public final class EndToEndBenchmark {
       pids.put("capture-service", agent.pid());
     }
     pids.put("bench JVM (receiver; not part of the stack)", ProcessHandle.current().pid());
+    return pids;
+  }
+
+  /**
+   * Per process: {CPU time, time its threads waited on a run queue for a CPU}, in nanoseconds,
+   * summed over its threads (/proc/PID/task/TID/schedstat; threads that ended are missed).
+   */
+  static Map<String, long[]> schedulerTimes(Map<String, Long> pids) {
+    Map<String, long[]> times = new LinkedHashMap<>();
     pids.forEach((name, pid) -> {
-      long kib = rssKib(pid);
-      peakRssKib.merge(name, kib, Math::max);
+      long[] sum = new long[2];
+      try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+        tasks.forEach(task -> {
+          try {
+            String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
+            sum[0] += Long.parseLong(fields[0]);
+            sum[1] += Long.parseLong(fields[1]);
+          } catch (IOException | RuntimeException e) {
+            // the thread ended between the listing and the read
+          }
+        });
+      } catch (IOException | RuntimeException e) {
+        // no /proc (not Linux) or the process is gone: nothing to add
+      }
+      times.put(name, sum);
     });
+    return times;
+  }
+
+  /** "name: CPU c ms/s, waited for a CPU w ms/s; ..." between two {@link #schedulerTimes} over {@code seconds}. */
+  static String schedulerDelta(Map<String, long[]> before, Map<String, long[]> after, double seconds) {
+    StringBuilder text = new StringBuilder();
+    after.forEach((name, end) -> {
+      long[] start = before.get(name);
+      if (start == null) {
+        return;
+      }
+      text.append(String.format(Locale.ROOT, "%s%s: CPU %.0f ms/s, waited %.0f ms/s", text.isEmpty() ? "" : "; ",
+          name.startsWith("bench JVM") ? "bench JVM" : name, (end[0] - start[0]) / seconds / 1e6,
+          (end[1] - start[1]) / seconds / 1e6));
+    });
+    return text.toString();
   }
 
   /** Host-wide UDP datagrams dropped because a socket's receive buffer was full (/proc/net/snmp). */
