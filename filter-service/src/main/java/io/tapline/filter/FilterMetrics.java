@@ -120,13 +120,13 @@ public final class FilterMetrics implements FilterCounters {
     configWaitTimeouts = counter(CONFIG_WAIT_TIMEOUTS,
         "batches evaluated under an older configuration than they were captured under, after the bounded wait");
     rulesIgnored = counter(CONFIG_RULES_IGNORED, "filter rules that could not be compiled and never match");
-    transactionsCommitted = counter(TRANSACTIONS_COMMITTED, "transactions committed (one per poll)");
+    transactionsCommitted = counter(TRANSACTIONS_COMMITTED, "transactions committed (each holds the results of one or more polls)");
     transactionsAborted = counter(TRANSACTIONS_ABORTED, "transactions aborted; their input is processed again");
     String latency = "captured batch produced (capture agent's clock) to this stage of the filter, per batch";
     consumedLatency = timer(BATCH_LATENCY, latency, Tags.of(TAG_STAGE, STAGE_CONSUMED));
     committedLatency = timer(BATCH_LATENCY, latency, Tags.of(TAG_STAGE, STAGE_COMMITTED));
     transactionDuration = timer(TRANSACTION_DURATION,
-        "beginTransaction to commitTransaction returning, per committed transaction (one per poll)", Tags.empty());
+        "beginTransaction to commitTransaction returning, per committed transaction", Tags.empty());
   }
 
   /** A latency timer: p50, p99 and a histogram from 1 ms to 30 s. */
@@ -152,33 +152,33 @@ public final class FilterMetrics implements FilterCounters {
   }
 
   @Override
-  public void evaluated(int bytes) {
-    evaluated.increment();
+  public void evaluated(long packets, long bytes) {
+    evaluated.increment(packets);
     bytesEvaluated.increment(bytes);
   }
 
   @Override
-  public void malformed() {
-    malformed.increment();
+  public void malformed(long packets) {
+    malformed.increment(packets);
   }
 
   @Override
-  public void rejected() {
-    rejected.increment();
+  public void rejected(long packets) {
+    rejected.increment(packets);
   }
 
   @Override
-  public void notMatched() {
-    notMatched.increment();
+  public void notMatched(long packets) {
+    notMatched.increment(packets);
   }
 
   @Override
-  public void notEligible() {
-    notEligible.increment();
+  public void notEligible(long packets) {
+    notEligible.increment(packets);
   }
 
   @Override
-  public void mirrored(CompiledInterfaceConfig config, int sessionIndex, int bytesKept) {
+  public void mirrored(CompiledInterfaceConfig config, int sessionIndex, long packets, long bytesKept) {
     // Counted per session by the configuration's own counters (countersOf).
   }
 
@@ -298,50 +298,50 @@ public final class FilterMetrics implements FilterCounters {
     }
 
     @Override
-    public void sessionEvaluated(int session, int bytes) {
-      evaluatedPackets[session].increment();
+    public void sessionEvaluated(int session, long packets, long bytes) {
+      evaluatedPackets[session].increment(packets);
       evaluatedBytes[session].increment(bytes);
     }
 
     @Override
-    public void sessionMirrored(int session, int bytesKept) {
-      mirroredPackets[session].increment();
+    public void sessionMirrored(int session, long packets, long bytesKept) {
+      mirroredPackets[session].increment(packets);
       mirroredBytes[session].increment(bytesKept);
     }
 
     @Override
-    public void sessionRejected(int session, int bytes) {
-      rejectedPackets[session].increment();
+    public void sessionRejected(int session, long packets, long bytes) {
+      rejectedPackets[session].increment(packets);
       rejectedBytes[session].increment(bytes);
     }
 
     @Override
-    public void sessionNotMatched(int session, int bytes) {
-      notMatchedPackets[session].increment();
+    public void sessionNotMatched(int session, long packets, long bytes) {
+      notMatchedPackets[session].increment(packets);
       notMatchedBytes[session].increment(bytes);
     }
 
     @Override
-    public void sessionTruncated(int session, int bytesCut) {
-      truncatedPackets[session].increment();
+    public void sessionTruncated(int session, long packets, long bytesCut) {
+      truncatedPackets[session].increment(packets);
       truncatedBytes[session].increment(bytesCut);
     }
 
     @Override
-    public void ruleDecided(Direction direction, int slot, int bytes) {
+    public void ruleDecided(Direction direction, int slot, long packets, long bytes) {
       if (direction == Direction.INGRESS) {
-        ingressRulePackets[slot].increment();
+        ingressRulePackets[slot].increment(packets);
         ingressRuleBytes[slot].increment(bytes);
       } else {
-        egressRulePackets[slot].increment();
+        egressRulePackets[slot].increment(packets);
         egressRuleBytes[slot].increment(bytes);
       }
     }
   }
 
   @Override
-  public void truncated() {
-    truncated.increment();
+  public void truncated(long packets) {
+    truncated.increment(packets);
   }
 
   public void batchConsumed() {

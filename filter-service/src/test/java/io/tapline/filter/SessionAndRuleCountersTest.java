@@ -117,6 +117,7 @@ class SessionAndRuleCountersTest {
 
     // When one ingress packet is evaluated
     assertEquals(verdict, evaluator.evaluate(config, frame, 0, frame.length, Direction.INGRESS), outcome);
+    evaluator.flush();
 
     // Then exactly the expected session and rule counters moved
     assertEquals(new TreeMap<>(expected), moved(), outcome);
@@ -141,6 +142,40 @@ class SessionAndRuleCountersTest {
   }
 
   @Test
+  void sumsGoToTheConfigurationTheyWereCountedUnder() {
+    // Given two interfaces with the same sessions
+    String other = "eni-0000000000000000b";
+    CompiledInterfaceConfig mine = registry.apply(ENI, new InterfaceConfig(ENI, List.of(first(), second()), 1));
+    CompiledInterfaceConfig theirs = registry.apply(other, new InterfaceConfig(other, List.of(first(), second()), 1));
+
+    // When a batch starts with two packets of this interface
+    evaluator.evaluate(mine, HTTPS, 0, HTTPS.length, Direction.INGRESS);
+    evaluator.evaluate(mine, HTTPS, 0, HTTPS.length, Direction.INGRESS);
+    // Then nothing is published yet: sums wait for the flush or for another configuration
+    assertEquals(0, meters.get(FilterMetrics.PACKETS_MIRRORED).tag(FilterMetrics.TAG_INTERFACE, ENI)
+        .tag(FilterMetrics.TAG_SESSION, "tms-1").counter().count());
+
+    // When the batch goes on interleaving: 1 more of this interface's, 2 of the other's
+    for (CompiledInterfaceConfig config : List.of(theirs, mine, theirs)) {
+      evaluator.evaluate(config, HTTPS, 0, HTTPS.length, Direction.INGRESS);
+    }
+    evaluator.flush();
+
+    // and afterwards each interface's session has its own packets, no more, no fewer
+    assertEquals(3, meters.get(FilterMetrics.PACKETS_MIRRORED).tag(FilterMetrics.TAG_INTERFACE, ENI)
+        .tag(FilterMetrics.TAG_SESSION, "tms-1").counter().count());
+    assertEquals(2, meters.get(FilterMetrics.PACKETS_MIRRORED).tag(FilterMetrics.TAG_INTERFACE, other)
+        .tag(FilterMetrics.TAG_SESSION, "tms-1").counter().count());
+    assertEquals(3 * HTTPS.length, meters.get(FilterMetrics.SESSION_BYTES_EVALUATED).tag(FilterMetrics.TAG_INTERFACE, ENI)
+        .tag(FilterMetrics.TAG_SESSION, "tms-1").counter().count());
+
+    // and a second flush adds nothing
+    evaluator.flush();
+    assertEquals(3, meters.get(FilterMetrics.PACKETS_MIRRORED).tag(FilterMetrics.TAG_INTERFACE, ENI)
+        .tag(FilterMetrics.TAG_SESSION, "tms-1").counter().count());
+  }
+
+  @Test
   void ruleCountersCarryTheirSession() {
     registry.apply(ENI, new InterfaceConfig(ENI, List.of(first(), second()), 1));
     Counter rule = meters.find(FilterMetrics.RULE_PACKETS_DECIDED).tag(FilterMetrics.TAG_RULE, "tmfr-21").counter();
@@ -153,6 +188,7 @@ class SessionAndRuleCountersTest {
     // Given both sessions, one packet mirrored by the first
     CompiledInterfaceConfig both = registry.apply(ENI, new InterfaceConfig(ENI, List.of(first(), second()), 1));
     evaluator.evaluate(both, HTTPS, 0, HTTPS.length, Direction.INGRESS);
+    evaluator.flush();
 
     // When the second session is deleted
     CompiledInterfaceConfig firstOnly = registry.apply(ENI, new InterfaceConfig(ENI, List.of(first()), 2));
@@ -163,6 +199,7 @@ class SessionAndRuleCountersTest {
     assertTrue(meters.find(FilterMetrics.RULE_PACKETS_DECIDED).tag(FilterMetrics.TAG_RULE, "tmfr-21")
         .counters().isEmpty());
     evaluator.evaluate(firstOnly, HTTPS, 0, HTTPS.length, Direction.INGRESS);
+    evaluator.flush();
     assertEquals(2, meters.get(FilterMetrics.PACKETS_MIRRORED).tag(FilterMetrics.TAG_SESSION, "tms-1").counter().count());
 
     // When the interface has no session any more

@@ -2,25 +2,26 @@ package io.tapline.filter.domain;
 
 /**
  * What the filter counts, as an outbound port: the service's metrics adapter implements it, tests
- * use a plain counting implementation. Called once per packet, so implementations must not
- * allocate.
+ * use a plain counting implementation. The {@link PacketEvaluator} sums per packet in plain fields
+ * and reports each sum here when it is flushed (once per captured batch), so these are called a
+ * few times per batch, not per packet; implementations must not allocate.
  */
 public interface FilterCounters {
 
-  void evaluated(int bytes);
+  void evaluated(long packets, long bytes);
 
-  void malformed();
+  void malformed(long packets);
 
-  void rejected();
+  void rejected(long packets);
 
-  void notMatched();
+  void notMatched(long packets);
 
-  void notEligible();
+  void notEligible(long packets);
 
-  /** The packet was mirrored by session {@code sessionIndex} of {@code config}. */
-  void mirrored(CompiledInterfaceConfig config, int sessionIndex, int bytesKept);
+  /** {@code packets} were mirrored by session {@code sessionIndex} of {@code config}, {@code bytesKept} after truncation. */
+  void mirrored(CompiledInterfaceConfig config, int sessionIndex, long packets, long bytesKept);
 
-  void truncated();
+  void truncated(long packets);
 
   /**
    * Creates (or finds again) the per-session and per-rule counters of a configuration just
@@ -38,12 +39,12 @@ public interface FilterCounters {
 
   /** A counter implementation that counts nothing. */
   FilterCounters NONE = new FilterCounters() {
-    @Override public void evaluated(int bytes) {}
-    @Override public void malformed() {}
-    @Override public void rejected() {}
-    @Override public void notMatched() {}
-    @Override public void notEligible() {}
-    @Override public void mirrored(CompiledInterfaceConfig config, int sessionIndex, int bytesKept) {}
-    @Override public void truncated() {}
+    @Override public void evaluated(long packets, long bytes) {}
+    @Override public void malformed(long packets) {}
+    @Override public void rejected(long packets) {}
+    @Override public void notMatched(long packets) {}
+    @Override public void notEligible(long packets) {}
+    @Override public void mirrored(CompiledInterfaceConfig config, int sessionIndex, long packets, long bytesKept) {}
+    @Override public void truncated(long packets) {}
   };
 }

@@ -97,6 +97,7 @@ public final class CapturedBatchProcessor {
       verdicts[i] = verdict;
       anyMirrored |= verdict >= 0;
     }
+    evaluator.flush();
     if (!anyMirrored) {
       return List.of();
     }

@@ -14,27 +14,27 @@ final class CountingCounters implements FilterCounters {
   long truncated;
   final Map<String, Long> mirrored = new HashMap<>();
 
-  @Override public void evaluated(int bytes) {
-    evaluated++;
+  @Override public void evaluated(long packets, long bytes) {
+    evaluated += packets;
     this.bytes += bytes;
   }
-  @Override public void malformed() {
-    malformed++;
+  @Override public void malformed(long packets) {
+    malformed += packets;
   }
-  @Override public void rejected() {
-    rejected++;
+  @Override public void rejected(long packets) {
+    rejected += packets;
   }
-  @Override public void notMatched() {
-    notMatched++;
+  @Override public void notMatched(long packets) {
+    notMatched += packets;
   }
-  @Override public void notEligible() {
-    notEligible++;
+  @Override public void notEligible(long packets) {
+    notEligible += packets;
   }
-  @Override public void mirrored(CompiledInterfaceConfig config, int sessionIndex, int bytesKept) {
-    mirrored.merge(config.session(sessionIndex).sessionId(), 1L, Long::sum);
+  @Override public void mirrored(CompiledInterfaceConfig config, int sessionIndex, long packets, long bytesKept) {
+    mirrored.merge(config.session(sessionIndex).sessionId(), packets, Long::sum);
   }
-  @Override public void truncated() {
-    truncated++;
+  @Override public void truncated(long packets) {
+    truncated += packets;
   }
 
   long outcomes() {

@@ -33,6 +33,9 @@ class PacketEvaluatorTest {
     assertEquals(CompiledInterfaceConfig.NO_MATCH, evaluate(web, Direction.EGRESS));
     assertEquals(PacketEvaluator.MALFORMED, evaluate(Arrays.copyOf(web, 30), Direction.INGRESS));
     assertEquals(CompiledInterfaceConfig.NO_MATCH, evaluator.evaluate(null, web, 0, web.length, Direction.INGRESS));
+    // Sums reach the counters when flushed (once per batch), not per packet
+    assertEquals(0, counters.evaluated);
+    evaluator.flush();
 
     assertEquals(6, counters.evaluated);
     assertEquals(1, counters.rejected);
@@ -65,6 +68,7 @@ class PacketEvaluatorTest {
       // When
       evaluate(frame, random.nextBoolean() ? Direction.INGRESS : Direction.EGRESS);
     }
+    evaluator.flush();
     // Then every frame got exactly one outcome, and there were malformed ones among them
     assertEquals(frames, counters.evaluated);
     assertEquals(frames, counters.outcomes());
