@@ -24,6 +24,7 @@ public record FilterConfig(
     List<String> amazonDnsResolvers,
     boolean providerCompatibleExclusions,
     int maxPollRecords,
+    Duration transactionLinger,
     int transactionTimeoutMillis,
     int sessionTimeoutMillis,
     Duration maxBatchAge) {
@@ -53,7 +54,12 @@ public record FilterConfig(
       "tapline.filter.provider-compatible-exclusions", false,
       "never mirror what the provider never mirrors: DHCP, NTP, instance metadata addresses (non-IP frames never match anyway)");
   public static final Setting<Integer> MAX_POLL_RECORDS = Setting.integer(
-      "tapline.filter.max-poll-records", 200, 1, 10_000, "captured batches per poll, that is per transaction");
+      "tapline.filter.max-poll-records", 200, 1, 10_000,
+      "captured batches per poll; a transaction is committed once it holds this many");
+  public static final Setting<Integer> TRANSACTION_LINGER_MS = Setting.integer(
+      "tapline.filter.transaction-linger-ms", 10, 0, 1_000,
+      "how long the results of a poll wait for more polls before their transaction is committed: fewer, larger"
+          + " transactions cost the broker less; 0 commits every poll");
   public static final Setting<Integer> TRANSACTION_TIMEOUT_MS = Setting.integer(
       "tapline.filter.transaction-timeout-ms", 10_000, 1_000, 900_000,
       "producer transaction.timeout.ms: how long an instance that died mid-transaction can hold back readers");
@@ -71,7 +77,7 @@ public record FilterConfig(
 
   public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, HTTP_HOST, HTTP_PORT,
       GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, CONFIG_WAIT_MS, AMAZON_DNS_RESOLVERS, PROVIDER_EXCLUSIONS,
-      MAX_POLL_RECORDS, TRANSACTION_TIMEOUT_MS, SESSION_TIMEOUT_MS, MAX_BATCH_AGE_MS);
+      MAX_POLL_RECORDS, TRANSACTION_LINGER_MS, TRANSACTION_TIMEOUT_MS, SESSION_TIMEOUT_MS, MAX_BATCH_AGE_MS);
 
   /** Reads and validates every setting; throws one exception listing every problem. */
   public static FilterConfig from(SettingsSource source) {
@@ -85,12 +91,13 @@ public record FilterConfig(
     List<String> resolvers = source.get(AMAZON_DNS_RESOLVERS);
     Boolean exclusions = source.get(PROVIDER_EXCLUSIONS);
     Integer maxPollRecords = source.get(MAX_POLL_RECORDS);
+    Integer transactionLinger = source.get(TRANSACTION_LINGER_MS);
     Integer transactionTimeout = source.get(TRANSACTION_TIMEOUT_MS);
     Integer sessionTimeout = source.get(SESSION_TIMEOUT_MS);
     Integer maxBatchAge = source.get(MAX_BATCH_AGE_MS);
     source.validate();
     return new FilterConfig(kafka, httpHost, httpPort, groupId, instanceId, prefix, Duration.ofMillis(configWait),
-        resolvers, exclusions, maxPollRecords, transactionTimeout, sessionTimeout, Duration.ofMillis(maxBatchAge));
+        resolvers, exclusions, maxPollRecords, Duration.ofMillis(transactionLinger), transactionTimeout, sessionTimeout, Duration.ofMillis(maxBatchAge));
   }
 
   public String transactionalId() {

@@ -104,7 +104,8 @@ public final class FilterMain {
       started.add(bindClientMetrics(new KafkaClientMetrics(producer), meters));
       CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait(),
           config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros);
-      FilterPipeline pipeline = new FilterPipeline(consumer, producer, processor, metrics, view);
+      FilterPipeline pipeline = new FilterPipeline(consumer, producer, processor, metrics, view,
+          config.transactionLinger(), config.maxPollRecords());
 
       Vertx vertx = Vertx.vertx();
       started.add(() -> vertx.close().await(10, TimeUnit.SECONDS));

@@ -62,22 +62,9 @@ class FilterServiceIT {
              "tapline.filter.instance-id", "it-" + run,
              "tapline.filter.config-wait-ms", "30000"))) {
       // Given a session that mirrors ingress TCP, cut to 64 bytes
-      TrafficMirrorFilterRule acceptTcp = TrafficMirrorFilterRule.newBuilder().setTrafficMirrorFilterRuleId("tmfr-1")
-          .setTrafficMirrorFilterId("tmf-1").setTrafficDirection(TrafficDirection.INGRESS).setRuleNumber(1)
-          .setRuleAction(RuleAction.ACCEPT).setProtocol(6).setSourceCidrBlock("0.0.0.0/0")
-          .setDestinationCidrBlock("0.0.0.0/0").build();
-      InterfaceMirrorConfig config = InterfaceMirrorConfig.newBuilder().setNetworkInterfaceId(eni)
-          .setAccountId("123456789012").setUpdatedAtMillis(version).setSessions(List.of(
-              MirrorSessionConfig.newBuilder().setTrafficMirrorSessionId("tms-" + run).setSessionNumber(1)
-                  .setTrafficMirrorTargetId("tmt-1").setVirtualNetworkId(42).setPacketLength(64)
-                  .setTrafficMirrorFilterId("tmf-1").setIngressRules(List.of(acceptTcp)).build()))
-          .build();
-      byte[] tcp = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 443).payloadSize(300).build();
+      InterfaceMirrorConfig config = tcpSession(eni, run, version);
       byte[] udp = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").udp(40000, 443).build();
-      CapturedPacketBatch batch = CapturedPacketBatch.newBuilder().setNetworkInterfaceId(eni).setCaptureHost("it")
-          .setBatchSequence(1).setProducedAtMicros(CapturedBatchProcessor.wallClockMicros())
-          .setMirrorConfigUpdatedAtMillis(version)
-          .setPackets(List.of(packet(tcp), packet(udp), packet(tcp))).build();
+      CapturedPacketBatch batch = batch(eni, version, 1, List.of(packet(TCP), packet(udp), packet(TCP)));
 
       // When the batch is captured under the configuration (which may reach the filter after the batch),
       // preceded by an undecodable record on the same partition
@@ -88,19 +75,7 @@ class FilterServiceIT {
           Topics.MIRROR_CONFIG.valueSerde().encode(config))).get();
 
       // Then one mirrored batch lands on the same partition, committed, with the TCP packets cut to 64 bytes
-      List<ConsumerRecord<String, byte[]>> mirrored = new ArrayList<>();
-      try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
-        consumer.assign(List.of(new TopicPartition(Topics.PACKETS_MIRRORED.name(), PARTITION)));
-        consumer.seekToBeginning(consumer.assignment());
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-          consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-            if (eni.equals(r.key())) {
-              mirrored.add(r);
-            }
-          });
-          return !mirrored.isEmpty();
-        });
-      }
+      List<ConsumerRecord<String, byte[]>> mirrored = awaitMirrored(bootstrap, eni, 1);
       assertEquals(1, mirrored.size());
       assertEquals(PARTITION, mirrored.get(0).partition());
       MirroredPacketBatch out = Topics.PACKETS_MIRRORED.valueSerde().decode(mirrored.get(0).value());
@@ -108,7 +83,7 @@ class FilterServiceIT {
       assertEquals(42, out.getVirtualNetworkId());
       assertEquals(2, out.getPackets().size());
       assertEquals(64, out.getPackets().get(0).getData().remaining());
-      assertEquals(tcp.length, out.getPackets().get(0).getOriginalLength());
+      assertEquals(TCP.length, out.getPackets().get(0).getOriginalLength());
 
       assertEquals(1.0, filter.meters().counter(FilterMetrics.BATCHES_CORRUPT).count());
       // the Kafka clients' own metrics are published too (transactions committed by the producer)
@@ -120,6 +95,86 @@ class FilterServiceIT {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode(), health.body());
     }
+  }
+
+  @Test
+  void resultsOfSeveralPollsShareOneTransaction() throws Exception {
+    String bootstrap = KafkaFixture.shared().bootstrapServers();
+    String eni = "eni-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    long version = System.currentTimeMillis();
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
+         FilterMain.RunningFilter filter = FilterMain.start(Map.of(
+             "tapline.kafka.bootstrap-servers", bootstrap,
+             "tapline.filter.http-port", "0",
+             "tapline.filter.http-host", "127.0.0.1",
+             "tapline.filter.group-id", "tapline-filter-linger-it-" + run,
+             "tapline.filter.instance-id", "linger-it-" + run,
+             "tapline.filter.transaction-linger-ms", "1000"))) {
+      // Given a filter that lets results wait up to 1 s for more, caught up with the topic
+      producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(), eni,
+          Topics.MIRROR_CONFIG.valueSerde().encode(tcpSession(eni, run, version)))).get();
+      sendBatch(producer, eni, version, 1);
+      awaitMirrored(bootstrap, eni, 1);
+      double committedBefore = filter.meters().counter(FilterMetrics.TRANSACTIONS_COMMITTED).count();
+
+      // When five batches arrive 100 ms apart, each in a poll of its own
+      for (int sequence = 2; sequence <= 6; sequence++) {
+        sendBatch(producer, eni, version, sequence);
+        Thread.sleep(100); // spacing the batches in time is the point of this test
+      }
+
+      // Then all five are mirrored, in one transaction (two if the second ran out in between), not five
+      assertEquals(6, awaitMirrored(bootstrap, eni, 6).size());
+      double transactions = filter.meters().counter(FilterMetrics.TRANSACTIONS_COMMITTED).count() - committedBefore;
+      assertTrue(transactions >= 1 && transactions <= 2, transactions + " transactions for 5 polls");
+    }
+  }
+
+  private static final byte[] TCP = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 443).payloadSize(300).build();
+
+  /** One session of {@code eni} that mirrors ingress TCP, cut to 64 bytes, VNI 42. */
+  private static InterfaceMirrorConfig tcpSession(String eni, String run, long version) {
+    TrafficMirrorFilterRule acceptTcp = TrafficMirrorFilterRule.newBuilder().setTrafficMirrorFilterRuleId("tmfr-1")
+        .setTrafficMirrorFilterId("tmf-1").setTrafficDirection(TrafficDirection.INGRESS).setRuleNumber(1)
+        .setRuleAction(RuleAction.ACCEPT).setProtocol(6).setSourceCidrBlock("0.0.0.0/0")
+        .setDestinationCidrBlock("0.0.0.0/0").build();
+    return InterfaceMirrorConfig.newBuilder().setNetworkInterfaceId(eni)
+        .setAccountId("123456789012").setUpdatedAtMillis(version).setSessions(List.of(
+            MirrorSessionConfig.newBuilder().setTrafficMirrorSessionId("tms-" + run).setSessionNumber(1)
+                .setTrafficMirrorTargetId("tmt-1").setVirtualNetworkId(42).setPacketLength(64)
+                .setTrafficMirrorFilterId("tmf-1").setIngressRules(List.of(acceptTcp)).build()))
+        .build();
+  }
+
+  private static CapturedPacketBatch batch(String eni, long version, long sequence, List<CapturedPacket> packets) {
+    return CapturedPacketBatch.newBuilder().setNetworkInterfaceId(eni).setCaptureHost("it")
+        .setBatchSequence(sequence).setProducedAtMicros(CapturedBatchProcessor.wallClockMicros())
+        .setMirrorConfigUpdatedAtMillis(version).setPackets(packets).build();
+  }
+
+  private static void sendBatch(KafkaProducer<String, byte[]> producer, String eni, long version, long sequence)
+      throws Exception {
+    producer.send(new ProducerRecord<>(Topics.PACKETS_CAPTURED.name(), PARTITION, eni,
+        Topics.PACKETS_CAPTURED.valueSerde().encode(batch(eni, version, sequence, List.of(packet(TCP)))))).get();
+  }
+
+  /** The committed mirrored records of {@code eni} on {@link #PARTITION}, once there are at least {@code count}. */
+  private static List<ConsumerRecord<String, byte[]>> awaitMirrored(String bootstrap, String eni, int count) {
+    List<ConsumerRecord<String, byte[]>> mirrored = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
+      consumer.assign(List.of(new TopicPartition(Topics.PACKETS_MIRRORED.name(), PARTITION)));
+      consumer.seekToBeginning(consumer.assignment());
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (eni.equals(r.key())) {
+            mirrored.add(r);
+          }
+        });
+        return mirrored.size() >= count;
+      });
+    }
+    return mirrored;
   }
 
   private static CapturedPacket packet(byte[] frame) {
