@@ -361,9 +361,6 @@ public final class CaptureMain {
         });
       }
       step("packet producer", () -> {
-        if (jvmMeters != null) {
-          jvmMeters.close();
-        }
         if (packetProducerMetrics != null) {
           packetProducerMetrics.close();
         }
@@ -387,6 +384,11 @@ public final class CaptureMain {
       step("endpoint", () -> {
         if (endpoint != null) {
           endpoint.close();
+        }
+      });
+      step("JVM meters", () -> {
+        if (jvmMeters != null) {
+          jvmMeters.close();
         }
       });
       step("vertx", () -> {

@@ -356,24 +356,24 @@ public final class EndToEndBenchmark {
     log("latency window: threads' CPU time and run-queue wait (time ready to run but waiting for a CPU): %s",
         schedulerDelta(schedulerBefore, schedulerTimes(stackPids()), (System.nanoTime() - windowStart) / 1e9));
     sampleRss();
-    TreeMap<Double, Double> after = Prometheus.scrape(target).buckets(DELIVERY_LATENCY);
+    Prometheus targetAfter = Prometheus.scrape(target);
+    TreeMap<Double, Double> after = targetAfter.buckets(DELIVERY_LATENCY);
     Prometheus filterAfter = Prometheus.scrape(filter);
     // the Kafka clients' own view of the same window (maxima over their last ~30-60 s of samples)
     Prometheus agentMetrics = Prometheus.scrape(agent.url());
-    Prometheus targetMetrics = Prometheus.scrape(target);
     log("latency window: capture producer record queue time max %.0f ms, request latency max %.0f ms;"
             + " filter fetch latency max %.0f ms, records lag max %.0f; target fetch latency max %.0f ms",
         agentMetrics.sum("kafka_producer_record_queue_time_max"), agentMetrics.sum("kafka_producer_request_latency_max"),
         filterAfter.sum("kafka_consumer_fetch_manager_fetch_latency_max"),
         filterAfter.sum("kafka_consumer_fetch_manager_records_lag_max"),
-        targetMetrics.sum("kafka_consumer_fetch_manager_fetch_latency_max"));
+        targetAfter.sum("kafka_consumer_fetch_manager_fetch_latency_max"));
     double transactions = filterAfter.sum(TRANSACTION_DURATION + "_count") - filterBefore.sum(TRANSACTION_DURATION + "_count");
     log("latency window: filter producer per transaction: send offsets %.1f ms, commit %.1f ms (%.0f transactions)",
         perTransactionMillis(filterBefore, filterAfter, "kafka_producer_txn_send_offsets_time_ns_total", transactions),
         perTransactionMillis(filterBefore, filterAfter, "kafka_producer_txn_commit_time_ns_total", transactions),
         transactions);
     log("latency window GC pauses: capture %s; filter %s; target %s", gcPauses(null, agentMetrics),
-        gcPauses(filterBefore, filterAfter), gcPauses(targetBefore, targetMetrics));
+        gcPauses(filterBefore, filterAfter), gcPauses(targetBefore, targetAfter));
     stopAgent();
     double batches = after.isEmpty() ? 0 : after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
     double[] figures = {Prometheus.quantile(before, after, 0.5) * 1000, Prometheus.quantile(before, after, 0.99) * 1000,
