@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * than that goes out at once, so a paced replay sends the packets of each millisecond together
  * (at most that much ahead of the schedule, never behind it by more than the sleep's jitter) and
  * wakes about a thousand times a second whatever its rate. Sleeping for every packet cost one
- * wake-up per packet: at 100,000 packets/s that was a third of the agent's CPU.
+ * wake-up per packet; with this (and the pcap reader no longer formatting a message per record)
+ * the agent's CPU per packet in the end-to-end benchmark fell by about a third.
  */
 public final class ReplaySource implements PacketSource {
 
