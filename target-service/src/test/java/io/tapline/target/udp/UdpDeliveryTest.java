@@ -10,6 +10,7 @@ import io.tapline.packet.FrameBuilder;
 import io.tapline.packet.MalformedPacketException;
 import io.tapline.packet.vxlan.Vxlan;
 import io.tapline.packet.vxlan.VxlanPacket;
+import io.tapline.target.domain.AllowedRanges;
 import io.tapline.target.domain.BatchDeliverer;
 import io.tapline.target.domain.DeliveryMetrics;
 import io.tapline.target.domain.DeliveryTarget;
@@ -47,7 +48,7 @@ class UdpDeliveryTest {
     receiver.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
     receiver.bind(new InetSocketAddress("127.0.0.1", 0));
     receiver.configureBlocking(false); // receive() returns null when nothing is there yet
-    sender = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 1024);
+    sender = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 1024, AllowedRanges.defaults());
   }
 
   @AfterEach
@@ -144,7 +145,7 @@ class UdpDeliveryTest {
 
   @Test
   void socketsAreBoundedByClosingTheLeastRecentlyUsed() throws IOException {
-    UdpDatagramSender small = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 4);
+    UdpDatagramSender small = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 4, AllowedRanges.defaults());
     Endpoint live = new Endpoint("127.0.0.1", ((InetSocketAddress) receiver.getLocalAddress()).getPort());
     try {
       for (int slot = 0; slot < 10; slot++) {
