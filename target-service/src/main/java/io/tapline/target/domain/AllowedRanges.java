@@ -17,6 +17,9 @@ public final class AllowedRanges {
   public static final List<String> DEFAULT =
       List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "::1/128", "fd00::/8");
 
+  private static final java.util.regex.Pattern DOTTED_QUAD =
+      java.util.regex.Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
   private final List<Block> blocks;
   private final String text;
 
@@ -89,8 +92,8 @@ public final class AllowedRanges {
   /** An IPv4 or IPv6 literal's bytes (an IPv4-mapped IPv6 literal gives 4), or null when it is not one. */
   private static byte[] literal(String text) {
     // ofLiteral never resolves; a name or anything else is refused. A zone id is not an address block.
-    if (text.isEmpty() || text.indexOf('%') >= 0) {
-      return null;
+    if (text.isEmpty() || text.indexOf('%') >= 0 || (text.indexOf(':') < 0 && !DOTTED_QUAD.matcher(text).matches())) {
+      return null; // the JDK also takes 10.1, 012.0.0.1 and hex forms as IPv4: only a dotted quad is a block here
     }
     try {
       return InetAddress.ofLiteral(text).getAddress();
