@@ -134,7 +134,8 @@ public final class UdpSendBenchmark {
       frames.add(new MirroredFrame(FlowHash.symmetric(bytes, 0, bytes.length), ByteBuffer.wrap(bytes)));
     }
     MirroredBatch batch = new MirroredBatch("tms-bench", "tmt-bench", VNI, frames);
-    try (UdpDatagramSender sender = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 4096)) {
+    try (UdpDatagramSender sender = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 4096,
+        io.tapline.target.domain.AllowedRanges.defaults())) {
       BatchDeliverer deliverer = new BatchDeliverer(directory, sender, DeliveryMetrics.NONE, 9001, POOL,
           Duration.ZERO);
       Runnable sendBatch = () -> {

@@ -32,7 +32,8 @@ public record CaptureConfig(
     long registrationIntervalMillis) {
 
   public static final Setting<String> HTTP_HOST = Setting.string(
-      "tapline.capture.http-host", "0.0.0.0", "address the health and metrics endpoint binds to");
+      "tapline.capture.http-host", "127.0.0.1",
+      "address the health and metrics endpoint binds to (loopback unless set; 0.0.0.0 for all)");
   public static final Setting<Integer> HTTP_PORT = Setting.integer(
       "tapline.capture.http-port", 8782, 0, 65535, "port of the health and metrics endpoint (0 picks a free one)");
   public static final Setting<String> ACCOUNT_ID = new Setting<>(

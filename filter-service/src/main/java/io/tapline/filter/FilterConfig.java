@@ -30,7 +30,8 @@ public record FilterConfig(
     Duration maxBatchAge) {
 
   public static final Setting<String> HTTP_HOST = Setting.string(
-      "tapline.filter.http-host", "0.0.0.0", "address the health and metrics endpoint binds to");
+      "tapline.filter.http-host", "127.0.0.1",
+      "address the health and metrics endpoint binds to (loopback unless set; 0.0.0.0 for all)");
   public static final Setting<Integer> HTTP_PORT = Setting.integer(
       "tapline.filter.http-port", 8783, 0, 65535, "port of the health and metrics endpoint (0 picks a free one)");
   public static final Setting<String> GROUP_ID = Setting.string(

@@ -60,7 +60,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEn
  * receiver answers its health check on a TCP socket bound to its own (traffic) port number.
  *
  * <p>Asserts flow affinity in both directions, failover of only the failed member's flows when its
- * health port closes, and their return, untouched others, when it opens again.
+ * health port closes, and their return, untouched others, when it opens again; and, with HTTP
+ * checks against endpoints answering 200, 503, nothing, garbage, a redirect or a closed
+ * connection, the reason code and fixed description DescribeTargetHealth gives for each.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoadBalancerIT {
@@ -177,6 +179,70 @@ class LoadBalancerIT {
     receivers.forEach(r -> assertEquals(0, r.malformed()));
   }
 
+  @Test
+  void httpHealthChecksGiveTheProvidersReasonCodesAndNeverTheFarEndsWords() throws Exception {
+    // Given six health endpoints on loopback, each answering its own way, with secrets in what they say
+    List<String> requestLines = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<FakeHealthEndpoint> endpoints = new ArrayList<>();
+    try {
+      FakeHealthEndpoint ok = new FakeHealthEndpoint(requestLines,
+          port -> "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      FakeHealthEndpoint failing = new FakeHealthEndpoint(requestLines,
+          port -> "HTTP/1.1 503 SECRET-REASON db.internal:5432 down\r\nContent-Length: 11\r\nConnection: close"
+              + "\r\n\r\nSECRET-BODY");
+      FakeHealthEndpoint silent = new FakeHealthEndpoint(requestLines, port -> null);
+      FakeHealthEndpoint garbage = new FakeHealthEndpoint(requestLines, port -> "SECRET not HTTP at all\r\n\r\n");
+      FakeHealthEndpoint redirect = new FakeHealthEndpoint(requestLines,
+          port -> "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + port + "/SECRET-followed\r\n"
+              + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+      FakeHealthEndpoint closing = new FakeHealthEndpoint(requestLines, port -> "");
+      endpoints.addAll(List.of(ok, failing, silent, garbage, redirect, closing));
+
+      // and an NLB whose target group checks GET /healthz on each member's traffic port
+      String name = "http-" + run;
+      String lbArn = elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK)
+          .scheme("internal").subnets("subnet-0123456789abcdef0")).loadBalancers().getFirst().loadBalancerArn();
+      String tgArn = elb.createTargetGroup(r -> r.name(name).protocol(ProtocolEnum.UDP).port(4789)
+          .targetType(TargetTypeEnum.IP).healthCheckProtocol(ProtocolEnum.HTTP).healthCheckPort("traffic-port")
+          .healthCheckPath("/healthz").healthCheckIntervalSeconds(1).healthCheckTimeoutSeconds(1)
+          .healthyThresholdCount(2).unhealthyThresholdCount(2)).targetGroups().getFirst().targetGroupArn();
+      elb.registerTargets(r -> r.targetGroupArn(tgArn).targets(endpoints.stream()
+          .map(e -> software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription.builder()
+              .id("127.0.0.1").port(e.port()).build()).toList()));
+      elb.createListener(r -> r.loadBalancerArn(lbArn).protocol(ProtocolEnum.UDP).port(4789)
+          .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tgArn)));
+
+      // When a traffic mirror target uses the load balancer, so its members are checked
+      ec2.createTrafficMirrorTarget(r -> r.networkLoadBalancerArn(lbArn).description("HTTP checked pool"));
+
+      // Then each member gets its state, reason code and the fixed description
+      Map<Integer, List<String>> expected = new HashMap<>();
+      expected.put(ok.port(), java.util.Arrays.asList("healthy", null, null));
+      expected.put(failing.port(), List.of("unhealthy", "Target.ResponseCodeMismatch",
+          "Health checks failed with these codes: [503]"));
+      expected.put(silent.port(), List.of("unhealthy", "Target.Timeout", "Request timed out"));
+      expected.put(garbage.port(), List.of("unhealthy", "Target.FailedHealthChecks", "Health checks failed"));
+      expected.put(redirect.port(), java.util.Arrays.asList("healthy", null, null)); // 302 is in 200-399
+      expected.put(closing.port(), List.of("unhealthy", "Target.FailedHealthChecks", "Health checks failed"));
+      await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+        Map<Integer, List<String>> shown = new HashMap<>();
+        for (TargetHealthDescription d : elb.describeTargetHealth(r -> r.targetGroupArn(tgArn))
+            .targetHealthDescriptions()) {
+          shown.put(d.target().port(), java.util.Arrays.asList(d.targetHealth().stateAsString(),
+              d.targetHealth().reasonAsString(), d.targetHealth().description()));
+        }
+        assertEquals(expected, shown);
+      });
+      // and nothing any endpoint said appears, the redirect was never followed, the path was the group's
+      String answer = elb.describeTargetHealth(r -> r.targetGroupArn(tgArn)).toString();
+      assertTrue(!answer.contains("SECRET") && !answer.contains("db.internal") && !answer.contains("Exception"), answer);
+      assertTrue(requestLines.stream().noneMatch(line -> line.contains("SECRET")), requestLines.toString());
+      assertTrue(requestLines.stream().allMatch(line -> line.equals("GET /healthz HTTP/1.1")), requestLines.toString());
+    } finally {
+      endpoints.forEach(FakeHealthEndpoint::close);
+    }
+  }
+
   private void awaitHealth(String tgArn, Map<Integer, TargetHealthStateEnum> expected) {
     await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       List<TargetHealthDescription> states = elb.describeTargetHealth(r -> r.targetGroupArn(tgArn))
@@ -273,6 +339,64 @@ class LoadBalancerIT {
   /** The last five payload bytes: flow number and direction (0 request, 1 answer). */
   private static byte[] marker(int flow, int direction) {
     return ByteBuffer.allocate(5).putInt(flow).put((byte) direction).array();
+  }
+
+  /**
+   * A health endpoint on 127.0.0.1 speaking raw TCP, so it can answer what no HTTP server would:
+   * it records each request line and writes {@code answer.apply(port)} (null: holds the connection
+   * and never answers; empty: closes at once).
+   */
+  private static final class FakeHealthEndpoint {
+    private final ServerSocket server;
+    private final List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    FakeHealthEndpoint(List<String> requestLines, java.util.function.IntFunction<String> answer) throws IOException {
+      server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread.ofVirtual().start(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket socket = server.accept();
+            Thread.ofVirtual().start(() -> serve(socket, requestLines, answer.apply(server.getLocalPort())));
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+    }
+
+    private void serve(Socket socket, List<String> requestLines, String answer) {
+      try {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+            java.nio.charset.StandardCharsets.ISO_8859_1));
+        String line = in.readLine();
+        if (line != null) {
+          requestLines.add(line);
+        }
+        if (answer == null) {
+          held.add(socket); // silent: the check must time out on its own
+          return;
+        }
+        socket.getOutputStream().write(answer.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        socket.close();
+      } catch (IOException e) {
+        // the checker went away
+      }
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    void close() {
+      try {
+        server.close();
+        for (Socket socket : List.copyOf(held)) {
+          socket.close();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   /** A TCP health port on 127.0.0.1 that accepts and closes connections while open. */

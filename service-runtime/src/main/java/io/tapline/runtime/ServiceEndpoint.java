@@ -7,14 +7,22 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP endpoint every data-plane service exposes: {@code GET /health} (200 UP or 503 DOWN
- * with the failing checks) and {@code GET /metrics} (Prometheus text; {@code /prometheus} too, the
+ * The HTTP endpoint every data-plane service exposes: {@code GET /health} (200 UP or 503 DOWN,
+ * each check by name as UP or DOWN; what a failing check says is logged when it changes, never
+ * served) and {@code GET /metrics} (Prometheus text; {@code /prometheus} too, the
  * path the Micronaut services use).
  */
 public final class ServiceEndpoint implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceEndpoint.class);
+  static final String UP = "UP";
+  static final String DOWN = "DOWN";
 
   private final HttpServer server;
 
@@ -29,6 +37,8 @@ public final class ServiceEndpoint implements AutoCloseable {
     // HttpClient upgrades the first request and later exchanges on that connection were seen to hang
     // waiting for a response body the server had already sent (the benchmark's scrapes, for minutes).
     HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    // The last problem logged per check, so each change is logged once, not once per probe.
+    Map<String, String> lastProblem = new ConcurrentHashMap<>();
     HttpServer server = vertx.createHttpServer(options).requestHandler(request -> {
       String path = request.path();
       if ("/health".equals(path) || "/health/readiness".equals(path) || "/health/liveness".equals(path)) {
@@ -39,9 +49,12 @@ public final class ServiceEndpoint implements AutoCloseable {
           try {
             problem = check.getValue().problem();
           } catch (RuntimeException e) {
-            problem = e.toString();
+            problem = "the check failed: " + e;
           }
-          details.put(check.getKey(), problem == null ? "UP" : problem);
+          logChange(lastProblem, serviceName, check.getKey(), problem);
+          // Only UP or DOWN per check: a problem text can carry a broker's, a device's or an
+          // exception's words, which are for the log, not for whoever reaches the port.
+          details.put(check.getKey(), problem == null ? UP : DOWN);
           up &= problem == null;
         }
         JsonObject body = new JsonObject().put("service", serviceName).put("status", up ? "UP" : "DOWN")
@@ -61,6 +74,15 @@ public final class ServiceEndpoint implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     return new ServiceEndpoint(server);
+  }
+
+  private static void logChange(Map<String, String> lastProblem, String service, String check, String problem) {
+    String before = problem == null ? lastProblem.remove(check) : lastProblem.put(check, problem);
+    if (problem != null && !problem.equals(before)) {
+      LOG.warn("{} health check {} is DOWN: {}", service, check, problem);
+    } else if (problem == null && before != null) {
+      LOG.info("{} health check {} is UP again", service, check);
+    }
   }
 
   public int port() {

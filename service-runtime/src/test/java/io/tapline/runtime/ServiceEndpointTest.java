@@ -1,6 +1,7 @@
 package io.tapline.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,14 +48,23 @@ class ServiceEndpointTest {
         assertTrue(metrics.body().contains("tapline_test_things_total 3.0"), metrics.body());
       }
       HttpResponse<String> up = get(client, base + "/health");
-      problem[0] = "broker unreachable";
+      problem[0] = "broker unreachable: java.net.ConnectException at 10.9.8.7";
       HttpResponse<String> down = get(client, base + "/health");
+      checks.put("exploding", () -> {
+        throw new IllegalStateException("secret detail");
+      });
+      HttpResponse<String> thrown = get(client, base + "/health");
 
       // Then
       assertEquals(200, up.statusCode());
       assertTrue(up.body().contains("\"status\":\"UP\""), up.body());
       assertEquals(503, down.statusCode());
-      assertTrue(down.body().contains("\"pipeline\":\"broker unreachable\""), down.body());
+      // a failing check is named with DOWN; its words stay in the log
+      assertTrue(down.body().contains("\"pipeline\":\"DOWN\""), down.body());
+      assertFalse(down.body().contains("unreachable") || down.body().contains("10.9.8.7"), down.body());
+      assertEquals(503, thrown.statusCode());
+      assertTrue(thrown.body().contains("\"exploding\":\"DOWN\""), thrown.body());
+      assertFalse(thrown.body().contains("secret") || thrown.body().contains("Exception"), thrown.body());
       assertEquals(404, get(client, base + "/nothing-here").statusCode());
     }
   }

@@ -2,6 +2,7 @@ package io.tapline.target;
 
 import io.tapline.packet.vxlan.Vxlan;
 import io.tapline.runtime.KafkaSettings;
+import io.tapline.target.domain.AllowedRanges;
 import io.tapline.runtime.Setting;
 import io.tapline.runtime.SettingsSource;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Locale;
 public record TargetConfig(
     KafkaSettings kafka,
     String httpHost,
+    AllowedRanges allowedTargetRanges,
     int httpPort,
     int mtu,
     int sourcePortPool,
@@ -29,7 +31,12 @@ public record TargetConfig(
     Duration kafkaTimeout) {
 
   public static final Setting<String> HTTP_HOST = Setting.string(
-      "tapline.target.http-host", "0.0.0.0", "address the /health and /metrics endpoint listens on");
+      "tapline.target.http-host", "127.0.0.1",
+      "address the /health and /metrics endpoint listens on (loopback unless set; 0.0.0.0 for all)");
+  public static final Setting<AllowedRanges> ALLOWED_TARGET_RANGES = new Setting<>(
+      "tapline.target.allowed-target-ranges", String.join(",", AllowedRanges.DEFAULT), AllowedRanges::parse,
+      r -> true, "comma-separated CIDR blocks",
+      "addresses datagrams and health checks may go to; others are dropped (forbidden-address) and never contacted");
   public static final Setting<Integer> HTTP_PORT = Setting.integer(
       "tapline.target.http-port", 8784, 0, 65_535, "port of the /health and /metrics endpoint (0 picks a free one)");
   public static final Setting<Integer> MTU = Setting.integer(
@@ -63,7 +70,7 @@ public record TargetConfig(
 
   static {
     List<Setting<?>> all = new ArrayList<>(KafkaSettings.SETTINGS);
-    all.addAll(List.of(HTTP_HOST, HTTP_PORT, MTU, SOURCE_PORT_POOL, BIND_ADDRESS, MAX_SOCKETS, GROUP_ID,
+    all.addAll(List.of(HTTP_HOST, ALLOWED_TARGET_RANGES, HTTP_PORT, MTU, SOURCE_PORT_POOL, BIND_ADDRESS, MAX_SOCKETS, GROUP_ID,
         AUTO_OFFSET_RESET, UNKNOWN_TARGET_WAIT_MS, COMMIT_INTERVAL_MS, KAFKA_TIMEOUT_MS));
     SETTINGS = List.copyOf(all);
   }
@@ -73,6 +80,7 @@ public record TargetConfig(
     TargetConfig config = new TargetConfig(
         KafkaSettings.from(source),
         source.get(HTTP_HOST),
+        source.get(ALLOWED_TARGET_RANGES),
         orZero(source.get(HTTP_PORT)),
         orZero(source.get(MTU)),
         orZero(source.get(SOURCE_PORT_POOL)),

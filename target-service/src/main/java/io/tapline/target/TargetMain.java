@@ -12,7 +12,7 @@ import io.tapline.schemas.kafka.CompactedTopicView;
 import io.tapline.schemas.kafka.TopicProvisioner;
 import io.tapline.target.domain.BatchDeliverer;
 import io.tapline.target.health.MemberHealthMonitor;
-import io.tapline.target.health.SocketHealthProbe;
+import io.tapline.target.health.NetworkHealthProbe;
 import io.tapline.target.kafka.KafkaHealthPublisher;
 import io.tapline.target.kafka.MirroredPacketsConsumer;
 import io.tapline.target.kafka.TargetConfigDirectory;
@@ -103,14 +103,17 @@ public final class TargetMain {
       KafkaHealthPublisher healthPublisher = new KafkaHealthPublisher(
           config.kafka().clientProperties(SERVICE_NAME + "-health"), reporter(), Clock.systemUTC());
       started.add(healthPublisher);
-      healthMonitor = new MemberHealthMonitor(new SocketHealthProbe(), healthPublisher, registry);
+      NetworkHealthProbe probe = new NetworkHealthProbe(config.allowedTargetRanges());
+      started.add(probe);
+      healthMonitor = new MemberHealthMonitor(probe, healthPublisher, registry);
       started.add(healthMonitor);
       directory = new TargetConfigDirectory(healthMonitor);
 
       view = new CompactedTopicView<>(bootstrap, Topics.TARGET_CONFIG, List.of(directory::apply)).start();
       started.add(view);
 
-      UdpDatagramSender sender = new UdpDatagramSender(bindAddress(config.bindAddress()), config.maxSockets());
+      UdpDatagramSender sender = new UdpDatagramSender(bindAddress(config.bindAddress()), config.maxSockets(),
+          config.allowedTargetRanges());
       started.add(sender);
       TargetMetrics metrics = new TargetMetrics(registry);
       BatchDeliverer deliverer = new BatchDeliverer(directory, sender, metrics, config.mtu(),

@@ -3,12 +3,18 @@ package io.tapline.target;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapline.packet.FlowHash;
 import io.tapline.packet.FrameBuilder;
 import io.tapline.packet.vxlan.Vxlan;
+import io.tapline.schemas.TargetHealthReason;
 import io.tapline.schemas.Topics;
+import io.tapline.schemas.avro.TargetGroupHealthCheck;
+import io.tapline.schemas.avro.TargetHealthState;
+import io.tapline.schemas.avro.TargetHealthStatus;
+import io.tapline.schemas.kafka.CompactedTopicView;
 import io.tapline.schemas.avro.CapturedPacket;
 import io.tapline.schemas.avro.MirroredPacketBatch;
 import io.tapline.schemas.avro.TargetDeliveryConfig;
@@ -17,6 +23,10 @@ import io.tapline.schemas.avro.TargetType;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.testing.KafkaFixture;
 import io.tapline.testing.VxlanReceiver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -66,12 +77,17 @@ class TargetServiceIT {
   }
 
   private TargetMain.Running startService() {
-    TargetMain.Running service = TargetMain.start(Map.of(
+    return startService(Map.of());
+  }
+
+  private TargetMain.Running startService(Map<String, String> more) {
+    Map<String, String> settings = new java.util.HashMap<>(Map.of(
         "tapline.kafka.bootstrap-servers", bootstrap,
-        "tapline.target.http-host", "127.0.0.1",
         "tapline.target.http-port", "0",
         "tapline.target.group-id", groupId,
         "tapline.target.commit-interval-ms", "0"));
+    settings.putAll(more);
+    TargetMain.Running service = TargetMain.start(settings);
     await().atMost(Duration.ofSeconds(60)).until(() -> service.problem() == null);
     return service;
   }
@@ -174,6 +190,80 @@ class TargetServiceIT {
       assertEquals(2.0, service.registry().get(TargetMetrics.PACKETS_DROPPED)
           .tag("reason", "unknown-target").counter().count());
     }
+  }
+
+  @Test
+  void membersOutsideTheAllowedRangesGetNeitherPacketsNorHealthChecks() throws Exception {
+    // Given a service that may send to 10.0.0.0/8 and 192.168.0.0/16 only, and on loopback a
+    // receiver and a health port that count what reaches them
+    try (ServerSocket healthPort = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        TargetMain.Running service = startService(Map.of(
+            "tapline.target.allowed-target-ranges", "10.0.0.0/8, 192.168.0.0/16"))) {
+      AtomicInteger probes = new AtomicInteger();
+      Thread.ofVirtual().start(() -> {
+        while (!healthPort.isClosed()) {
+          try (Socket accepted = healthPort.accept()) {
+            probes.incrementAndGet();
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+      // and a load-balancer target written straight to the topic (past the control service's own
+      // check), whose members are a documentation address and the loopback receiver
+      String targetId = "tmt-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+      String groupArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/forbidden/"
+          + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+      List<TargetEndpoint> members = List.of(new TargetEndpoint("192.0.2.10", 4789),
+          new TargetEndpoint("127.0.0.1", receiver.port()));
+      TargetDeliveryConfig config = TargetDeliveryConfig.newBuilder()
+          .setTrafficMirrorTargetId(targetId)
+          .setAccountId("123456789012")
+          .setType(TargetType.NETWORK_LOAD_BALANCER)
+          .setEndpoints(members)
+          .setTargetGroupArn(groupArn)
+          .setHealthCheck(TargetGroupHealthCheck.newBuilder().setProtocol("TCP").setPort(healthPort.getLocalPort())
+              .setIntervalSeconds(1).setTimeoutSeconds(1).setHealthyThresholdCount(2).setUnhealthyThresholdCount(2)
+              .build())
+          .setUpdatedAtMillis(System.currentTimeMillis())
+          .build();
+      producer.send(new ProducerRecord<>(Topics.TARGET_CONFIG.name(), targetId,
+          Topics.TARGET_CONFIG.valueSerde().encode(config))).get();
+
+      // When batches for it arrive, a flow at a time
+      List<byte[]> frames = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        frames.add(FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").udp(6000 + i, 53).payloadSize(20).build());
+      }
+      writeBatch(targetId, 7, frames, 0);
+
+      // Then every packet is dropped with its reason, and counted
+      await().atMost(Duration.ofSeconds(30)).until(() -> dropped(service, "forbidden-address") == frames.size());
+      // and both members are reported unused, Target.IpUnusable, with the fixed description
+      try (CompactedTopicView<TargetHealthState> health =
+          new CompactedTopicView<>(bootstrap, Topics.TARGET_HEALTH, List.of()).start()) {
+        for (TargetEndpoint member : members) {
+          String key = groupArn + "|" + member.getAddress() + ":" + member.getPort();
+          await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            TargetHealthState state = health.get(key);
+            assertNotNull(state, key);
+            assertEquals(TargetHealthStatus.UNUSED, state.getState());
+            assertEquals(TargetHealthReason.IP_UNUSABLE.code(), state.getReason());
+            assertEquals(TargetHealthReason.IP_UNUSABLE.description(), state.getDescription());
+          });
+        }
+      }
+      // and over several check intervals nothing reached the loopback receiver or health port
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+          .until(() -> probes.get() == 0 && receiver.count() == 0);
+      assertEquals(0.0, service.registry().find(TargetMetrics.SEND_ERRORS).counters().stream()
+          .mapToDouble(c -> c.count()).sum(), "a forbidden address is not a send error");
+    }
+  }
+
+  private static double dropped(TargetMain.Running service, String reason) {
+    return service.registry().find(TargetMetrics.PACKETS_DROPPED).tag("reason", reason).counters().stream()
+        .mapToDouble(c -> c.count()).sum();
   }
 
   private long committed(TopicPartition partition) throws Exception {

@@ -14,6 +14,7 @@ import io.tapline.schemas.avro.ResourceState;
 import io.tapline.schemas.avro.StateOffset;
 import io.tapline.schemas.avro.TargetGroup;
 import io.tapline.schemas.avro.TargetGroupMember;
+import io.tapline.schemas.TargetHealthReason;
 import io.tapline.schemas.avro.TargetHealthState;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,25 +195,26 @@ public final class Elbv2ApiService {
       String description;
       if (!inUse) {
         stateText = "unused";
-        reason = "Target.NotInUse";
-        description = "Target group is not configured to receive traffic from the load balancer";
+        reason = TargetHealthReason.NOT_IN_USE.code();
+        description = TargetHealthReason.NOT_IN_USE.description();
       } else {
-        Optional<TargetHealthState> reported = health.find(arn, m.getId(), m.getPort());
+        Optional<TargetHealthState> reported = health.find(arn, m.getId(), m.getPort()).map(TargetHealthLookup::shown);
         if (reported.isPresent()) {
           stateText = reported.get().getState().name().toLowerCase(Locale.ROOT);
           reason = reported.get().getReason();
           description = reported.get().getDescription();
         } else {
           stateText = "initial";
-          reason = "Elb.RegistrationInProgress";
-          description = "No health check has reported yet (members are checked while a traffic mirror target "
-              + "uses the load balancer)";
+          // no check has reported yet: members are checked while a traffic mirror target uses the NLB
+          reason = TargetHealthReason.REGISTRATION_IN_PROGRESS.code();
+          description = TargetHealthReason.REGISTRATION_IN_PROGRESS.description();
         }
       }
       targetHealth(xml, m, group, stateText, reason, description);
     }
     for (TargetGroupMember m : notRegistered) {
-      targetHealth(xml, m, group, "unused", "Target.NotRegistered", "Target is not registered to the target group");
+      targetHealth(xml, m, group, "unused", TargetHealthReason.NOT_REGISTERED.code(),
+          TargetHealthReason.NOT_REGISTERED.description());
     }
     xml.end();
   }

@@ -75,7 +75,7 @@ public final class Elbv2Xml {
         .element("UnhealthyThresholdCount", check.getUnhealthyThresholdCount())
         .element("HealthCheckPath", check.getPath());
     if ("HTTP".equals(check.getProtocol())) {
-      xml.start("Matcher").element("HttpCode", "200-399").end();
+      xml.start("Matcher").element("HttpCode", check.getMatcher() == null ? "200-399" : check.getMatcher()).end();
     }
     xml.start("LoadBalancerArns");
     for (String arn : loadBalancerArns) {

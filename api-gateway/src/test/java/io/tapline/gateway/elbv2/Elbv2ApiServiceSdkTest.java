@@ -184,6 +184,33 @@ class Elbv2ApiServiceSdkTest {
         r -> r.targetGroupArn(TG_ARN + "0"))).getMessage().contains("target groups not found"));
   }
 
+  @Test
+  void targetHealthShowsOnlyFixedReasonCodesAndDescriptionsWhateverTheTopicSays() {
+    // Given reports carrying a far end's and an exception's words, an unknown code, and a proper mismatch
+    resources.addAll(List.of(loadBalancer(), targetGroup(), listener()));
+    TargetHealthState leaky = healthState("10.0.0.1", TargetHealthStatus.UNHEALTHY, "Target.FailedHealthChecks");
+    leaky.setDescription("Health checks failed: java.net.ConnectException: secret-host refused <b>");
+    health.put(TargetHealthLookup.key(TG_ARN, "10.0.0.1", 4789), leaky);
+    TargetHealthState unknown = healthState("10.0.0.2", TargetHealthStatus.UNHEALTHY, "Whatever the far end said");
+    unknown.setDescription("HTTP/1.1 500 secret status line");
+    health.put(TargetHealthLookup.key(TG_ARN, "10.0.0.2", 4789), unknown);
+    TargetHealthState mismatch = healthState("10.0.0.3", TargetHealthStatus.UNHEALTHY, "Target.ResponseCodeMismatch");
+    mismatch.setDescription("Health checks failed with these codes: [503]");
+    health.put(TargetHealthLookup.key(TG_ARN, "10.0.0.3", 4789), mismatch);
+
+    // When DescribeTargetHealth is asked
+    List<TargetHealthDescription> states = elb.describeTargetHealth(r -> r.targetGroupArn(TG_ARN))
+        .targetHealthDescriptions();
+
+    // Then each shows a code of the set with its fixed description
+    assertEquals("Target.FailedHealthChecks", states.get(0).targetHealth().reasonAsString());
+    assertEquals("Health checks failed", states.get(0).targetHealth().description());
+    assertEquals("Elb.InternalError", states.get(1).targetHealth().reasonAsString());
+    assertEquals("Health checks failed due to an internal error", states.get(1).targetHealth().description());
+    assertEquals("Target.ResponseCodeMismatch", states.get(2).targetHealth().reasonAsString());
+    assertEquals("Health checks failed with these codes: [503]", states.get(2).targetHealth().description());
+  }
+
   // ------------------------------------------------------------------ fixtures
 
   private static CommandResult result(ResourceCommand c, CommandError error, List<ResourceState> states) {

@@ -146,7 +146,9 @@ public final class BatchDeliverer {
       int count = failures[outcome.ordinal()];
       if (count > 0) {
         failed += count;
-        metrics.sendFailed(targetId, outcome, count);
+        if (outcome.networkError()) {
+          metrics.sendFailed(targetId, outcome, count);
+        }
         metrics.dropped(outcome.tag(), targetId, count);
       }
     }

@@ -12,5 +12,11 @@ public final class DropReason {
   /** A frame of zero bytes: nothing to encapsulate. */
   public static final String EMPTY_FRAME = "empty-frame";
 
+  /**
+   * The endpoint's address is outside tapline.target.allowed-target-ranges (the tag of
+   * {@link SendOutcome#FORBIDDEN_ADDRESS}); nothing is sent to it.
+   */
+  public static final String FORBIDDEN_ADDRESS = "forbidden-address";
+
   private DropReason() {}
 }

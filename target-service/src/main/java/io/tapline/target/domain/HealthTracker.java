@@ -27,6 +27,19 @@ public final class HealthTracker {
     return state;
   }
 
+  /**
+   * The member cannot be checked or used (its address is not allowed): UNUSED at once, whatever
+   * the thresholds; returns the new state when it changed. Counting starts again from there.
+   */
+  public Optional<MemberHealth> unusable() {
+    consecutiveSuccesses = 0;
+    consecutiveFailures = 0;
+    if (state == MemberHealth.UNUSED) {
+      return Optional.empty();
+    }
+    return Optional.of(state = MemberHealth.UNUSED);
+  }
+
   /** Records one check's outcome; returns the new state when it changed. */
   public Optional<MemberHealth> record(boolean passed) {
     if (passed) {

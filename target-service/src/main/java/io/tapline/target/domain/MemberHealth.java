@@ -6,10 +6,12 @@ package io.tapline.target.domain;
  * unless it is a failure.
  */
 public enum MemberHealth {
-  INITIAL, HEALTHY, UNHEALTHY;
+  INITIAL, HEALTHY, UNHEALTHY,
+  /** The member's address is outside the allowed target ranges: never checked, never sent to. */
+  UNUSED;
 
   /** True when the member may carry flows. */
   public boolean eligible() {
-    return this != UNHEALTHY;
+    return this == INITIAL || this == HEALTHY;
   }
 }

@@ -3,6 +3,7 @@ package io.tapline.target.health;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tapline.schemas.TargetHealthReason;
 import io.tapline.target.TargetMetrics;
 import io.tapline.target.domain.DeliveryTarget;
 import io.tapline.target.domain.Endpoint;
@@ -118,15 +119,19 @@ public final class MemberHealthMonitor implements MemberHealthHook, AutoCloseabl
     checker.state = state;
     gauges.get(checker.key).set(state.eligible() ? 1 : 0);
     applyAll();
-    String reason = state == MemberHealth.HEALTHY ? null : last.reason();
-    String description = state == MemberHealth.HEALTHY ? null : last.description();
+    // Healthy carries no reason; any other state the last check's fixed reason code and text.
+    String reason = state == MemberHealth.HEALTHY || last.passed() ? null : last.reason().code();
+    String description = reason == null ? null : last.description();
     publisher.published(checker.key.targetGroupArn(), checker.key.member(), state, reason, description);
     Counter.builder(TargetMetrics.MEMBER_HEALTH_TRANSITIONS)
         .tag(TargetMetrics.TAG_TARGET_GROUP, checker.key.targetGroupArn())
         .tag(TargetMetrics.TAG_MEMBER, checker.key.member().toString())
         .tag(TargetMetrics.TAG_STATE, state.name().toLowerCase(java.util.Locale.ROOT))
         .register(registry).increment();
-    if (state == MemberHealth.UNHEALTHY) {
+    if (state == MemberHealth.UNUSED) {
+      LOG.warn("{} {}: address outside tapline.target.allowed-target-ranges; not checked, not sent to",
+          checker.key.targetGroupArn(), checker.key.member());
+    } else if (state == MemberHealth.UNHEALTHY) {
       LOG.warn("{} {} is unhealthy ({}: {}); its flows move to the other members", checker.key.targetGroupArn(),
           checker.key.member(), reason, description);
     } else {
@@ -157,8 +162,8 @@ public final class MemberHealthMonitor implements MemberHealthHook, AutoCloseabl
     }
 
     Checker start() {
-      publisher.published(key.targetGroupArn(), key.member(), MemberHealth.INITIAL, "Elb.InitialHealthChecking",
-          "Initial health checks in progress");
+      publisher.published(key.targetGroupArn(), key.member(), MemberHealth.INITIAL,
+          TargetHealthReason.INITIAL_HEALTH_CHECKING.code(), TargetHealthReason.INITIAL_HEALTH_CHECKING.description());
       gauges.computeIfAbsent(key, k -> {
         java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger(1);
         Gauge.builder(TargetMetrics.MEMBER_HEALTHY, value, java.util.concurrent.atomic.AtomicInteger::get)
@@ -181,7 +186,9 @@ public final class MemberHealthMonitor implements MemberHealthHook, AutoCloseabl
         if (!running) {
           return;
         }
-        tracker.record(result.passed()).ifPresent(next -> transition(this, next, result));
+        // An address that may not be checked makes the member UNUSED at once (no threshold to wait for).
+        var next = result.reason() == TargetHealthReason.IP_UNUSABLE ? tracker.unusable() : tracker.record(result.passed());
+        next.ifPresent(state -> transition(this, state, result));
         long sleepNanos = spec.interval().toNanos() - (System.nanoTime() - started);
         if (sleepNanos > 0) {
           try {

@@ -6,12 +6,14 @@ import io.tapline.target.domain.DeliveryTarget;
 import io.tapline.schemas.avro.TargetGroupHealthCheck;
 import io.tapline.target.domain.Endpoint;
 import io.tapline.target.domain.HealthCheckSpec;
+import io.tapline.target.domain.HttpCodeMatcher;
 import io.tapline.target.domain.MemberHealthHook;
 import io.tapline.target.domain.TargetDirectory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -73,9 +75,13 @@ public final class TargetConfigDirectory implements TargetDirectory {
     if (check == null || config.getTargetGroupArn() == null) {
       return null;
     }
+    Optional<HttpCodeMatcher> matcher = HttpCodeMatcher.parse(check.getMatcher());
+    if (matcher.isEmpty()) {
+      LOG.warn("target group {}: matcher is not valid; its HTTP checks report Elb.InternalError", config.getTargetGroupArn());
+    }
     return new HealthCheckSpec(config.getTargetGroupArn(), check.getProtocol(), check.getPort(), check.getPath(),
         Duration.ofSeconds(Math.max(1, check.getIntervalSeconds())), Duration.ofSeconds(Math.max(1, check.getTimeoutSeconds())),
-        Math.max(1, check.getHealthyThresholdCount()), Math.max(1, check.getUnhealthyThresholdCount()));
+        Math.max(1, check.getHealthyThresholdCount()), Math.max(1, check.getUnhealthyThresholdCount()), matcher);
   }
 
   @Override

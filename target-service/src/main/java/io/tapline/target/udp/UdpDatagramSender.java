@@ -1,6 +1,7 @@
 package io.tapline.target.udp;
 
 import io.tapline.packet.vxlan.Vxlan;
+import io.tapline.target.domain.AllowedRanges;
 import io.tapline.target.domain.DatagramSender;
 import io.tapline.target.domain.Endpoint;
 import io.tapline.target.domain.SendOutcome;
@@ -16,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +50,11 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
   private final InetAddress bindAddress;
   private final int maxSockets;
   private final Map<ChannelKey, DatagramChannel> channels;
-  private final Map<Endpoint, Optional<InetSocketAddress>> resolved =
+  private final AllowedRanges allowed;
+  private final Map<Endpoint, Resolved> resolved =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Endpoint, Optional<InetSocketAddress>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Endpoint, Resolved> eldest) {
           return size() > MAX_RESOLVED_ENDPOINTS;
         }
       };
@@ -64,9 +65,11 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
    * @param bindAddress local address the sockets bind to (a wildcard address binds all; an IPv4
    *                    wildcard is replaced by the IPv6 one for IPv6 endpoints)
    * @param maxSockets  most sockets kept open; the least recently used beyond it is closed
+   * @param allowed     where datagrams may go: an endpoint resolving outside gets nothing
    */
-  public UdpDatagramSender(InetAddress bindAddress, int maxSockets) {
+  public UdpDatagramSender(InetAddress bindAddress, int maxSockets, AllowedRanges allowed) {
     this.bindAddress = bindAddress;
+    this.allowed = java.util.Objects.requireNonNull(allowed, "allowed");
     this.maxSockets = maxSockets;
     this.channels = new LinkedHashMap<>(64, 0.75f, true) {
       @Override
@@ -82,17 +85,17 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
 
   @Override
   public SendOutcome send(Endpoint endpoint, int sourcePortSlot, ByteBuffer datagram) {
-    Optional<InetSocketAddress> remote = resolved.computeIfAbsent(endpoint, UdpDatagramSender::resolve);
-    if (remote.isEmpty()) {
-      return SendOutcome.UNRESOLVABLE_ADDRESS;
+    Resolved target = resolved.computeIfAbsent(endpoint, this::resolve);
+    if (target.refusal() != null) {
+      return target.refusal(); // before any socket: a forbidden address is never contacted
     }
     // A reused probe key: the lookup runs once per datagram and must not allocate.
-    probe.remote = remote.get();
+    probe.remote = target.address();
     probe.slot = sourcePortSlot;
     DatagramChannel channel = channels.get(probe);
     try {
       if (channel == null) {
-        channel = open(remote.get(), sourcePortSlot);
+        channel = open(target.address(), sourcePortSlot);
         channels.put(new ChannelKey(probe.remote, probe.slot), channel);
       }
       channel.write(datagram);
@@ -158,7 +161,10 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
         + " cannot send to an " + (ipv6 ? "IPv6" : "IPv4") + " endpoint");
   }
 
-  private static Optional<InetSocketAddress> resolve(Endpoint endpoint) {
+  /** An endpoint resolved once: its socket address, or why nothing is sent to it. */
+  private record Resolved(InetSocketAddress address, SendOutcome refusal) {}
+
+  private Resolved resolve(Endpoint endpoint) {
     try {
       InetAddress address;
       try {
@@ -166,10 +172,15 @@ public final class UdpDatagramSender implements DatagramSender, AutoCloseable {
       } catch (IllegalArgumentException notALiteral) {
         address = InetAddress.getByName(endpoint.address());
       }
-      return Optional.of(new InetSocketAddress(address, endpoint.port()));
+      if (!allowed.allows(address)) {
+        LOG.warn("endpoint {} ({}) is outside tapline.target.allowed-target-ranges ({}); its datagrams are dropped",
+            endpoint, address.getHostAddress(), allowed);
+        return new Resolved(null, SendOutcome.FORBIDDEN_ADDRESS);
+      }
+      return new Resolved(new InetSocketAddress(address, endpoint.port()), null);
     } catch (UnknownHostException e) {
       LOG.warn("endpoint {} cannot be resolved; its datagrams are dropped", endpoint);
-      return Optional.empty();
+      return new Resolved(null, SendOutcome.UNRESOLVABLE_ADDRESS);
     }
   }
 

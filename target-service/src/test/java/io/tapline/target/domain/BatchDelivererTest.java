@@ -196,6 +196,19 @@ class BatchDelivererTest {
   }
 
   @Test
+  void aForbiddenAddressIsADropWithItsReasonNotASendError() {
+    directory.targets.put("tmt-a", new DeliveryTarget("tmt-a", List.of(IDS)));
+    sender.outcome = SendOutcome.FORBIDDEN_ADDRESS;
+
+    BatchDeliverer.DeliveryReport report = deliverer(9001)
+        .deliver(new MirroredBatch("tms-1", "tmt-a", 1, List.of(frame(1, 60, 1), frame(2, 60, 2))));
+
+    assertEquals(new BatchDeliverer.DeliveryReport(0, 0, 2), report);
+    assertEquals(2, metrics.get("dropped/" + DropReason.FORBIDDEN_ADDRESS + "/tmt-a"));
+    assertEquals(null, metrics.counts.get("failed/forbidden-address/tmt-a"), "the network never saw it");
+  }
+
+  @Test
   void loadBalancerMembersGetWholeFlows() {
     List<Endpoint> members = List.of(new Endpoint("192.0.2.1", 4789), new Endpoint("192.0.2.2", 4789),
         new Endpoint("192.0.2.3", 4789));

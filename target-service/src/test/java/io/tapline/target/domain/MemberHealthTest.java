@@ -39,6 +39,19 @@ class MemberHealthTest {
   }
 
   @Test
+  void anUnusableAddressIsUnusedAtOnceAndCarriesNoFlows() {
+    HealthTracker tracker = new HealthTracker(2, 3);
+    tracker.record(true);
+
+    assertEquals(Optional.of(MemberHealth.UNUSED), tracker.unusable(), "no threshold to wait for");
+    assertEquals(Optional.empty(), tracker.unusable());
+    assertFalse(tracker.state().eligible());
+    // should the address become usable, the thresholds count from zero
+    assertEquals(Optional.empty(), tracker.record(true));
+    assertEquals(Optional.of(MemberHealth.HEALTHY), tracker.record(true));
+  }
+
+  @Test
   void anUnhealthyMemberLosesOnlyItsFlowsAndGetsThemBack() {
     // Given a target with three members and where 10,000 flows go
     DeliveryTarget target = new DeliveryTarget("tmt-1", MEMBERS, SPEC);

@@ -114,8 +114,9 @@ class KernelVxlanDeliveryIT {
       writeTarget(producer, targetId);
       try (TargetMain.Running service = TargetMain.start(Map.of(
           "tapline.kafka.bootstrap-servers", bootstrap,
-          "tapline.target.http-host", "127.0.0.1",
           "tapline.target.http-port", "0",
+          // the lab's link-local block is outside the default ranges: allowed here on purpose
+          "tapline.target.allowed-target-ranges", "169.254.77.0/24",
           "tapline.target.group-id", "tapline-target-kvx-" + UUID.randomUUID(),
           "tapline.target.mtu", Integer.toString(MTU),
           "tapline.target.commit-interval-ms", "0"))) {

@@ -10,6 +10,7 @@ import io.tapline.packet.FrameBuilder;
 import io.tapline.packet.MalformedPacketException;
 import io.tapline.packet.vxlan.Vxlan;
 import io.tapline.packet.vxlan.VxlanPacket;
+import io.tapline.target.domain.AllowedRanges;
 import io.tapline.target.domain.BatchDeliverer;
 import io.tapline.target.domain.DeliveryMetrics;
 import io.tapline.target.domain.DeliveryTarget;
@@ -47,7 +48,7 @@ class UdpDeliveryTest {
     receiver.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
     receiver.bind(new InetSocketAddress("127.0.0.1", 0));
     receiver.configureBlocking(false); // receive() returns null when nothing is there yet
-    sender = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 1024);
+    sender = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 1024, AllowedRanges.defaults());
   }
 
   @AfterEach
@@ -143,8 +144,31 @@ class UdpDeliveryTest {
   }
 
   @Test
+  void anEndpointOutsideTheAllowedRangesGetsNothingAndOthersStillDo() throws Exception {
+    // Given a sender that may send to 10.0.0.0/8 only, and the live receiver on loopback
+    Endpoint live = new Endpoint("127.0.0.1", ((InetSocketAddress) receiver.getLocalAddress()).getPort());
+    try (UdpDatagramSender narrow = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 16,
+        AllowedRanges.parse("10.0.0.0/8"))) {
+      // When datagrams go to the receiver, by literal, as an IPv4-mapped literal and by name
+      ByteBuffer datagram = ByteBuffer.wrap(new byte[] {8, 0, 0, 0, 0, 0, 1, 0, 42});
+      assertEquals(SendOutcome.FORBIDDEN_ADDRESS, narrow.send(live, 0, datagram.rewind()));
+      assertEquals(SendOutcome.FORBIDDEN_ADDRESS, narrow.send(new Endpoint("::ffff:127.0.0.1", live.port()), 0,
+          datagram.rewind()));
+      assertEquals(SendOutcome.FORBIDDEN_ADDRESS, narrow.send(new Endpoint("localhost", live.port()), 0,
+          datagram.rewind()));
+      // Then no socket was opened and nothing arrived, while the default ranges deliver
+      assertEquals(0, narrow.openSockets());
+      assertEquals(SendOutcome.FORBIDDEN_ADDRESS, sender.send(new Endpoint("192.0.2.10", 4789), 0, datagram.rewind()));
+      assertEquals(SendOutcome.SENT, sender.send(live, 0, datagram.rewind()));
+      assertEquals(42, receive().packet().innerFrame()[0]);
+      ByteBuffer more = ByteBuffer.allocate(65_536);
+      assertEquals(null, receiver.receive(more), "only the allowed datagram arrived");
+    }
+  }
+
+  @Test
   void socketsAreBoundedByClosingTheLeastRecentlyUsed() throws IOException {
-    UdpDatagramSender small = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 4);
+    UdpDatagramSender small = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 4, AllowedRanges.defaults());
     Endpoint live = new Endpoint("127.0.0.1", ((InetSocketAddress) receiver.getLocalAddress()).getPort());
     try {
       for (int slot = 0; slot < 10; slot++) {
