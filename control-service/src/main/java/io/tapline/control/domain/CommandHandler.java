@@ -303,17 +303,11 @@ public final class CommandHandler {
     return new CommandOutcome.Accepted(List.of(new StateChange.Upsert(changed)), List.of(changed));
   }
 
-  /** Checks the rule's field combinations (CIDR families, ports only with TCP or UDP). */
+  /** Checks the rule's field combinations (CIDR syntax and families, ports only with TCP or UDP). */
   private static FilterRule checkedRule(FilterRule rule) {
-    Optional<Addresses.Family> destination = Addresses.familyOfCidr(rule.destinationCidrBlock());
-    if (destination.isEmpty()) {
-      throw invalid("Value (" + rule.destinationCidrBlock() + ") for parameter DestinationCidrBlock is invalid. Expected a CIDR block.");
-    }
-    Optional<Addresses.Family> source = Addresses.familyOfCidr(rule.sourceCidrBlock());
-    if (source.isEmpty()) {
-      throw invalid("Value (" + rule.sourceCidrBlock() + ") for parameter SourceCidrBlock is invalid. Expected a CIDR block.");
-    }
-    if (destination.get() != source.get()) {
+    int destination = Addresses.requireCidr(rule.destinationCidrBlock(), "DestinationCidrBlock").version();
+    int source = Addresses.requireCidr(rule.sourceCidrBlock(), "SourceCidrBlock").version();
+    if (destination != source) {
       throw invalid("The source and destination CIDR blocks must both be IPv4 or both be IPv6.");
     }
     boolean portsAllowed = rule.protocol() != null && (rule.protocol() == 6 || rule.protocol() == 17);
@@ -641,9 +635,7 @@ public final class CommandHandler {
 
   private static void checkAddresses(List<String> addresses, String parameter) {
     for (String address : addresses) {
-      if (Addresses.familyOfAddress(address).isEmpty()) {
-        throw invalid("Value (" + address + ") for parameter " + parameter + " is invalid. Expected an IP address.");
-      }
+      Addresses.requireAddress(address, parameter);
     }
   }
 

@@ -67,6 +67,23 @@ final class Params {
     return integer(name, min, max).orElseThrow();
   }
 
+  /** A value as it may be echoed in an error message: at most 64 characters, control characters escaped. */
+  static String shown(String value) {
+    if (value == null) {
+      return "null";
+    }
+    String cut = value.length() <= 64 ? value : value.substring(0, 64) + "...";
+    StringBuilder out = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
+  }
+
   boolean flag(String name) {
     return string(name).map(v -> v.equalsIgnoreCase("true")).orElse(false);
   }

@@ -381,17 +381,9 @@ public final class LoadBalancingCommands {
     return List.copyOf(byKey.values());
   }
 
-  /** An IPv4 or IPv6 literal (never a host name: nothing is resolved). */
+  /** An IPv4 or IPv6 literal by the shared parser's rules (never a host name: nothing is resolved). */
   static boolean isIpAddress(String text) {
-    if (text.isEmpty() || text.length() > 45 || !(text.matches("[0-9.]+") || text.matches("[0-9A-Fa-f:.]+"))) {
-      return false;
-    }
-    try {
-      java.net.InetAddress.ofLiteral(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return io.tapline.packet.address.IpAddress.isValid(text);
   }
 
   private String hex16() {
