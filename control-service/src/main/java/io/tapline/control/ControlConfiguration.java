@@ -31,6 +31,7 @@ public class ControlConfiguration {
   private int sourcesPerTarget = 10;
   private int sessionsPerTarget = Limits.DEFAULT_SESSIONS_PER_TARGET;
   private boolean targetInSourceZone = true;
+  private int commandAttempts = ControlSettings.DEFAULT_COMMAND_ATTEMPTS;
   private List<String> allowedTargetRanges = new ArrayList<>(AddressRange.DEFAULT_TARGET_RANGES);
 
   public ControlSettings toSettings(String bootstrapServers) {
@@ -44,6 +45,7 @@ public class ControlConfiguration {
         filtersPerAccount, sourcesPerTarget, sessionsPerTarget}) {
       require(quota >= 1, "tapline.control quotas must be at least 1");
     }
+    require(commandAttempts >= 1 && commandAttempts <= 1_000, "tapline.control.command-attempts must be 1-1000");
     require(bootstrapServers != null && !bootstrapServers.isBlank(), "tapline.kafka.bootstrap-servers must be set");
     List<AddressRange> ranges;
     try {
@@ -53,7 +55,7 @@ public class ControlConfiguration {
     }
     return new ControlSettings(bootstrapServers, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort,
         new Limits(sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
-            filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone, ranges));
+            filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone, ranges), commandAttempts);
   }
 
   private static void require(boolean condition, String message) {
@@ -189,5 +191,14 @@ public class ControlConfiguration {
 
   public void setAllowedTargetRanges(List<String> allowedTargetRanges) {
     this.allowedTargetRanges = allowedTargetRanges;
+  }
+
+  /** Failed transaction attempts of one command (broker away, timeouts) before it is rejected. */
+  public int getCommandAttempts() {
+    return commandAttempts;
+  }
+
+  public void setCommandAttempts(int commandAttempts) {
+    this.commandAttempts = commandAttempts;
   }
 }
