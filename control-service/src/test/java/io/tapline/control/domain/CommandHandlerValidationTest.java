@@ -57,7 +57,14 @@ class CommandHandlerValidationTest {
         row("target with a malformed load balancer ARN", "CreateTrafficMirrorTarget",
             f -> Map.of("NetworkLoadBalancerArn", "nlb-1"), INVALID_PARAMETER_VALUE),
         row("target with a malformed endpoint id", "CreateTrafficMirrorTarget",
-            f -> Map.of("GatewayLoadBalancerEndpointId", "gwlbe-1"), INVALID_PARAMETER_VALUE),
+            f -> Map.of("GatewayLoadBalancerEndpointId", "gwlbe-1"), "InvalidVpcEndpointId.Malformed"),
+        row("target on a Gateway Load Balancer endpoint (not delivered yet)", "CreateTrafficMirrorTarget",
+            f -> Map.of("GatewayLoadBalancerEndpointId", "vpce-0123456789abcdef0"), UNSUPPORTED_OPERATION),
+        row("target with a malformed interface id", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkInterfaceId", "eni-XYZ"), "InvalidNetworkInterfaceID.Malformed"),
+        row("target with an ARN of another kind", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkLoadBalancerArn", NLB_ARN.replace(":loadbalancer/net/", ":targetgroup/")),
+            INVALID_PARAMETER_VALUE),
         row("target tag specification of another type", "CreateTrafficMirrorTarget",
             f -> Map.of("NetworkInterfaceId", f.targetEni, "TagSpecification.1.ResourceType", "traffic-mirror-session",
                 "TagSpecification.1.Tag.1.Key", "k"), INVALID_PARAMETER_VALUE),
@@ -184,10 +191,26 @@ class CommandHandlerValidationTest {
         // interfaces
         row("create interface without subnet", "CreateNetworkInterface", f -> Map.of("PrivateIpAddress", "10.1.0.5"), MISSING_PARAMETER),
         row("create interface with a bad address", "CreateNetworkInterface",
-            f -> Map.of("SubnetId", "subnet-1", "PrivateIpAddress", "10.1.0"), INVALID_PARAMETER_VALUE),
+            f -> Map.of("SubnetId", "subnet-0123456789abcdef0", "PrivateIpAddress", "10.1.0"), INVALID_PARAMETER_VALUE),
+        row("create interface with a malformed subnet id", "CreateNetworkInterface",
+            f -> Map.of("SubnetId", "subnet-1"), "InvalidSubnetID.Malformed"),
+        row("create interface with an IPv4-mapped IPv6 address", "CreateNetworkInterface",
+            f -> Map.of("SubnetId", "subnet-01234567", "PrivateIpAddress", "::ffff:10.0.0.1"), INVALID_PARAMETER_VALUE),
+        row("create interface with a zone id", "CreateNetworkInterface",
+            f -> Map.of("SubnetId", "subnet-01234567", "PrivateIpAddress", "fe80::1%eth0"), INVALID_PARAMETER_VALUE),
+        row("create interface with a zero-padded IPv4 address", "CreateNetworkInterface",
+            f -> Map.of("SubnetId", "subnet-01234567", "PrivateIpAddress", "10.0.0.010"), INVALID_PARAMETER_VALUE),
+        row("create interface over the interface quota", f -> {
+              for (int i = 0; i < 5_000; i++) {
+                f.state.put(new ResourceRecord(Fixture.ACCOUNT, new NetworkInterface(String.format("eni-%017x", 0xabc000L + i),
+                    null, null, null, java.util.List.of(), "local-1a", null, null, false), java.util.List.of(), 0, null, null));
+              }
+            }, "CreateNetworkInterface", f -> Map.of("SubnetId", "subnet-01234567"), INTERFACE_LIMIT),
+        row("register a malformed interface id", "RegisterNetworkInterface",
+            f -> Map.of("NetworkInterfaceId", "eni-../../x"), "InvalidNetworkInterfaceID.Malformed"),
         row("register without id", "RegisterNetworkInterface", f -> Map.of("Host", "h"), MISSING_PARAMETER),
         row("register a malformed MAC", "RegisterNetworkInterface",
-            f -> Map.of("NetworkInterfaceId", "eni-1", "MacAddress", "02:00"), INVALID_PARAMETER_VALUE),
+            f -> Map.of("NetworkInterfaceId", "eni-0123456789abcdef1", "MacAddress", "02:00"), INVALID_PARAMETER_VALUE),
         fromOtherAccount("register another account's interface", "RegisterNetworkInterface",
             f -> Map.of("NetworkInterfaceId", f.sourceEni), INVALID_PARAMETER_VALUE),
         row("delete unknown interface", "DeleteNetworkInterface",
@@ -196,6 +219,56 @@ class CommandHandlerValidationTest {
         row("tag an unknown session", "CreateTags",
             f -> Map.of("ResourceId.1", "tms-00000000000000fff", "Tag.1.Key", "k"), SESSION_NOT_FOUND),
         row("tag without tags", "CreateTags", f -> Map.of("ResourceId.1", f.filterId), MISSING_PARAMETER),
+        row("tag a malformed session id", "CreateTags",
+            f -> Map.of("ResourceId.1", "tms-1", "Tag.1.Key", "k"), INVALID_PARAMETER_VALUE),
+        row("tag a malformed interface id", "CreateTags",
+            f -> Map.of("ResourceId.1", "eni-1", "Tag.1.Key", "k"), "InvalidNetworkInterfaceID.Malformed"),
+        row("tag key of 129 characters", "CreateTags",
+            f -> Map.of("ResourceId.1", f.filterId, "Tag.1.Key", "k".repeat(129)), INVALID_PARAMETER_VALUE),
+        row("tag value of 257 characters", "CreateTags",
+            f -> Map.of("ResourceId.1", f.filterId, "Tag.1.Key", "k", "Tag.1.Value", "v".repeat(257)), INVALID_PARAMETER_VALUE),
+        row("tag over 1,000 resources", "CreateTags", f -> {
+              Map<String, String> params = new java.util.HashMap<>(Map.of("Tag.1.Key", "k"));
+              for (int i = 1; i <= 1_001; i++) {
+                params.put("ResourceId." + i, f.filterId);
+              }
+              return params;
+            }, INVALID_PARAMETER_VALUE),
+        row("51 tags on one resource", "CreateTags", f -> {
+              Map<String, String> params = new java.util.HashMap<>(Map.of("ResourceId.1", f.filterId));
+              for (int i = 1; i <= 51; i++) {
+                params.put("Tag." + i + ".Key", "k" + i);
+              }
+              return params;
+            }, INVALID_PARAMETER_VALUE),
+        row("description of 256 characters", "CreateTrafficMirrorFilter",
+            f -> Map.of("Description", "d".repeat(256)), INVALID_PARAMETER_VALUE),
+        row("client token of 65 characters", "CreateTrafficMirrorFilter",
+            f -> Map.of("ClientToken", "t".repeat(65)), INVALID_PARAMETER_VALUE),
+        row("client token with a non-ASCII character", "CreateTrafficMirrorFilter",
+            f -> Map.of("ClientToken", "tok\u00e9n"), INVALID_PARAMETER_VALUE),
+        row("delete a malformed filter id", "DeleteTrafficMirrorFilter",
+            f -> Map.of("TrafficMirrorFilterId", "tmf-zzzzzzzz"), INVALID_PARAMETER_VALUE),
+        row("delete a malformed target id", "DeleteTrafficMirrorTarget",
+            f -> Map.of("TrafficMirrorTargetId", "tmt-0123"), INVALID_PARAMETER_VALUE),
+        row("delete a malformed session id", "DeleteTrafficMirrorSession",
+            f -> Map.of("TrafficMirrorSessionId", "tms-0123456789ABCDEF0"), INVALID_PARAMETER_VALUE),
+        row("delete a malformed rule id", "DeleteTrafficMirrorFilterRule",
+            f -> Map.of("TrafficMirrorFilterRuleId", "tmfr-01234567-"), INVALID_PARAMETER_VALUE),
+        row("delete a well-formed unknown rule id", "DeleteTrafficMirrorFilterRule",
+            f -> Map.of("TrafficMirrorFilterRuleId", "tmfr-01234567"), RULE_NOT_FOUND),
+        row("rule with an IPv4-mapped source block", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("SourceCidrBlock", "::ffff:10.0.0.0/104", "DestinationCidrBlock", "::/0"), INVALID_PARAMETER_VALUE),
+        row("rule with a zone id", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("SourceCidrBlock", "fe80::%eth0/64", "DestinationCidrBlock", "::/0"), INVALID_PARAMETER_VALUE),
+        row("rule with shorthand IPv4", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("SourceCidrBlock", "10.1/16"), INVALID_PARAMETER_VALUE),
+        row("rule with a prefix over 32", "CreateTrafficMirrorFilterRule",
+            f -> f.rule("DestinationCidrBlock", "10.0.0.0/33"), INVALID_PARAMETER_VALUE),
+        row("dry run of a target on an endpoint", "CreateTrafficMirrorTarget",
+            f -> Map.of("GatewayLoadBalancerEndpointId", "vpce-0123456789abcdef0", "DryRun", "true"), UNSUPPORTED_OPERATION),
+        row("dry run of a target on an unknown interface", "CreateTrafficMirrorTarget",
+            f -> Map.of("NetworkInterfaceId", MISSING_ENI, "DryRun", "true"), INTERFACE_NOT_FOUND),
         row("unknown action", "RunInstances", f -> Map.of(), INVALID_ACTION),
         row("dry run", "CreateTrafficMirrorFilter", f -> Map.of("DryRun", "true"), DRY_RUN_OPERATION),
         row("dry run of an invalid call", "CreateTrafficMirrorSession", f -> f.session("SessionNumber", "0", "DryRun", "true"),
