@@ -97,6 +97,13 @@ final class FakeControlService implements AutoCloseable {
     }
     CommandResult.Builder result = CommandResult.newBuilder()
         .setCommandId(command.getCommandId()).setAccountId(command.getAccountId()).setAction(command.getAction());
+    if ("true".equalsIgnoreCase(p.get("DryRun"))) {
+      // the real control service validates first; this double has nothing to validate
+      producer.send(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), command.getCommandId(),
+          Topics.COMMAND_RESULTS.valueSerde().encode(result.setError(new CommandError("DryRunOperation",
+              "Request would have succeeded, but DryRun flag is set.")).build()))).get();
+      return;
+    }
     List<ResourceState> changed = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
     switch (command.getAction()) {

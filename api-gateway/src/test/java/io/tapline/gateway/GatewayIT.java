@@ -126,9 +126,9 @@ class GatewayIT {
   }
 
   @Test
-  void dryRunAnswersDryRunOperationWithoutACommand() {
+  void dryRunAnswersDryRunOperation() {
     Ec2Exception error = assertThrows(Ec2Exception.class,
-        () -> ec2.createTrafficMirrorFilter(r -> r.dryRun(true).description(FakeControlService.IGNORE)));
+        () -> ec2.createTrafficMirrorFilter(r -> r.dryRun(true).description("dry")));
 
     assertEquals("DryRunOperation", error.awsErrorDetails().errorCode());
     assertEquals(412, error.statusCode());

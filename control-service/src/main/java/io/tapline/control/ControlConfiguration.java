@@ -31,6 +31,13 @@ public class ControlConfiguration {
   private int sourcesPerTarget = 10;
   private int sessionsPerTarget = Limits.DEFAULT_SESSIONS_PER_TARGET;
   private boolean targetInSourceZone = true;
+  private int networkInterfacesPerAccount = 5_000;
+  private int loadBalancersPerAccount = 50;
+  private int targetGroupsPerAccount = 3_000;
+  private int listenersPerLoadBalancer = 50;
+  private int targetsPerTargetGroup = 1_000;
+  private int registeredTargetsPerAccount = 10_000;
+  private int commandAttempts = ControlSettings.DEFAULT_COMMAND_ATTEMPTS;
   private List<String> allowedTargetRanges = new ArrayList<>(AddressRange.DEFAULT_TARGET_RANGES);
 
   public ControlSettings toSettings(String bootstrapServers) {
@@ -41,9 +48,11 @@ public class ControlConfiguration {
     require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "tapline.control.startup-timeout must be positive");
     require(!defaultZone.isBlank(), "tapline.control.default-zone must not be blank");
     for (int quota : new int[] {sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
-        filtersPerAccount, sourcesPerTarget, sessionsPerTarget}) {
+        filtersPerAccount, sourcesPerTarget, sessionsPerTarget, networkInterfacesPerAccount, loadBalancersPerAccount,
+        targetGroupsPerAccount, listenersPerLoadBalancer, targetsPerTargetGroup, registeredTargetsPerAccount}) {
       require(quota >= 1, "tapline.control quotas must be at least 1");
     }
+    require(commandAttempts >= 1 && commandAttempts <= 1_000, "tapline.control.command-attempts must be 1-1000");
     require(bootstrapServers != null && !bootstrapServers.isBlank(), "tapline.kafka.bootstrap-servers must be set");
     List<AddressRange> ranges;
     try {
@@ -53,7 +62,9 @@ public class ControlConfiguration {
     }
     return new ControlSettings(bootstrapServers, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort,
         new Limits(sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
-            filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone, ranges));
+            filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone, ranges,
+            new Limits.CreationQuotas(networkInterfacesPerAccount, loadBalancersPerAccount, targetGroupsPerAccount,
+                listenersPerLoadBalancer, targetsPerTargetGroup, registeredTargetsPerAccount)), commandAttempts);
   }
 
   private static void require(boolean condition, String message) {
@@ -189,5 +200,68 @@ public class ControlConfiguration {
 
   public void setAllowedTargetRanges(List<String> allowedTargetRanges) {
     this.allowedTargetRanges = allowedTargetRanges;
+  }
+
+  /** Failed transaction attempts of one command (broker away, timeouts) before it is rejected. */
+  public int getCommandAttempts() {
+    return commandAttempts;
+  }
+
+  public void setCommandAttempts(int commandAttempts) {
+    this.commandAttempts = commandAttempts;
+  }
+
+  /** NetworkInterfaceLimitExceeded: interfaces per account, created or registered. */
+  public int getNetworkInterfacesPerAccount() {
+    return networkInterfacesPerAccount;
+  }
+
+  public void setNetworkInterfacesPerAccount(int networkInterfacesPerAccount) {
+    this.networkInterfacesPerAccount = networkInterfacesPerAccount;
+  }
+
+  /** TooManyLoadBalancers: load balancers per account. */
+  public int getLoadBalancersPerAccount() {
+    return loadBalancersPerAccount;
+  }
+
+  public void setLoadBalancersPerAccount(int loadBalancersPerAccount) {
+    this.loadBalancersPerAccount = loadBalancersPerAccount;
+  }
+
+  /** TooManyTargetGroups: target groups per account. */
+  public int getTargetGroupsPerAccount() {
+    return targetGroupsPerAccount;
+  }
+
+  public void setTargetGroupsPerAccount(int targetGroupsPerAccount) {
+    this.targetGroupsPerAccount = targetGroupsPerAccount;
+  }
+
+  /** TooManyListeners: listeners per load balancer. */
+  public int getListenersPerLoadBalancer() {
+    return listenersPerLoadBalancer;
+  }
+
+  public void setListenersPerLoadBalancer(int listenersPerLoadBalancer) {
+    this.listenersPerLoadBalancer = listenersPerLoadBalancer;
+  }
+
+  /** TooManyTargets: registered members per target group. */
+  public int getTargetsPerTargetGroup() {
+    return targetsPerTargetGroup;
+  }
+
+  public void setTargetsPerTargetGroup(int targetsPerTargetGroup) {
+    this.targetsPerTargetGroup = targetsPerTargetGroup;
+  }
+
+  /** TooManyTargets: registered members over all target groups of an account. */
+  public int getRegisteredTargetsPerAccount() {
+    return registeredTargetsPerAccount;
+  }
+
+  public void setRegisteredTargetsPerAccount(int registeredTargetsPerAccount) {
+    this.registeredTargetsPerAccount = registeredTargetsPerAccount;
   }
 }

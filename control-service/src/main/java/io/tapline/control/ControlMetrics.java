@@ -9,6 +9,8 @@ public final class ControlMetrics {
   public static final String COMMAND_LATENCY = "tapline.control.command.latency";
   /** Records that could not be decoded (commands, or state at start-up) and were skipped; tag {@link #TAG_TOPIC}. */
   public static final String CORRUPT_RECORDS = "tapline.control.corrupt.records";
+  /** Commands whose changes could not be written (too large, unencodable) and were rejected instead. */
+  public static final String POISON_COMMANDS = "tapline.control.poison.commands";
   /** Transactions aborted and retried after an error. */
   public static final String TRANSACTION_RETRIES = "tapline.control.transaction.retries";
   /** Resources in the state. */

@@ -8,4 +8,14 @@ import java.time.Duration;
  * configuration ({@link ControlConfiguration}) and logged at start.
  */
 public record ControlSettings(String bootstrapServers, String transactionalId, String groupId, int maxPollRecords,
-    Duration startupTimeout, int vxlanPort, Limits limits) {}
+    Duration startupTimeout, int vxlanPort, Limits limits, int commandAttempts) {
+
+  /** Failed transaction attempts of one command before it is rejected (ServiceUnavailable). */
+  public static final int DEFAULT_COMMAND_ATTEMPTS = 5;
+
+  public ControlSettings(String bootstrapServers, String transactionalId, String groupId, int maxPollRecords,
+      Duration startupTimeout, int vxlanPort, Limits limits) {
+    this(bootstrapServers, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort, limits,
+        DEFAULT_COMMAND_ATTEMPTS);
+  }
+}

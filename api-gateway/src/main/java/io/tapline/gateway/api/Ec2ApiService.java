@@ -63,7 +63,9 @@ public final class Ec2ApiService {
         throw Ec2Exception.badRequest("InvalidAction",
             "The action " + action + " is not valid for this web service.");
       }
-      if (params.dryRun()) {
+      // A mutating DryRun goes to the control service, which runs the call's full validation and answers
+      // DryRunOperation only when the call would succeed; a Describe has nothing more to check here.
+      if (params.dryRun() && Ec2Actions.DESCRIBE.contains(action)) {
         throw Ec2Exception.dryRunOperation();
       }
       String xml = Ec2Actions.DESCRIBE.contains(action)

@@ -115,6 +115,23 @@ class Ec2ApiServiceTest {
   }
 
   @Test
+  void aMutatingDryRunIsDecidedByTheControlService() {
+    bus.control = c -> CommandResult.newBuilder().setCommandId(c.getCommandId()).setAccountId(c.getAccountId())
+        .setAction(c.getAction()).setError(new CommandError(
+            "true".equals(c.getParameters().get("DryRun")) && c.getParameters().containsKey("Description")
+                ? "DryRunOperation" : "InvalidParameterValue", "decided by control")).build();
+
+    var wouldSucceed = call("Action", "CreateTrafficMirrorFilter", "DryRun", "true", "Description", "ok");
+    var wouldFail = call("Action", "CreateTrafficMirrorFilter", "DryRun", "true");
+
+    assertEquals(412, wouldSucceed.status());
+    assertEquals("DryRunOperation", wouldSucceed.code());
+    assertEquals(400, wouldFail.status());
+    assertEquals("InvalidParameterValue", wouldFail.code());
+    assertEquals("true", bus.published.getFirst().getParameters().get("DryRun"), "DryRun reaches the control service");
+  }
+
+  @Test
   void silenceOrALaggingViewIs503() {
     assertEquals(503, call("Action", "DeleteTrafficMirrorFilter", "TrafficMirrorFilterId", "tmf-1").status());
     assertTrue(bus.pending.isEmpty(), "a given-up call leaves nothing pending");
@@ -128,8 +145,7 @@ class Ec2ApiServiceTest {
   }
 
   @Test
-  void dryRunAndUnknownActionsSendNothing() {
-    assertEquals(412, call("Action", "CreateTrafficMirrorFilter", "DryRun", "true").status());
+  void describeDryRunAndUnknownActionsSendNothing() {
     assertEquals(412, call("Action", "DescribeTrafficMirrorFilters", "DryRun", "true").status());
     assertEquals("InvalidAction", call("Action", "TerminateInstances").code());
     assertEquals("MissingAction", call("Version", "2016-11-15").code());

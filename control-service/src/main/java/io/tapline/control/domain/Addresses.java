@@ -1,53 +1,61 @@
 package io.tapline.control.domain;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import io.tapline.packet.address.AddressFormatException;
+import io.tapline.packet.address.CidrBlock;
+import io.tapline.packet.address.IpAddress;
 import java.util.Optional;
 
-/** IP address and CIDR syntax checks, without name resolution. */
+/**
+ * IP address and CIDR syntax checks of API parameters, by the rules of the shared parser in
+ * {@code io.tapline.packet.address} (the filter service compiles rules with the same one), without
+ * name resolution.
+ */
 final class Addresses {
 
   enum Family { IPV4, IPV6 }
 
   private Addresses() {}
 
-  /** The family of a literal IP address, empty when the text is not one. */
-  static Optional<Family> familyOfAddress(String text) {
-    if (text == null || text.isEmpty()) {
-      return Optional.empty();
-    }
+  /** The address, empty when the text is not one Tapline accepts. */
+  static Optional<IpAddress> parse(String text) {
     try {
-      if (text.indexOf(':') >= 0) {
-        Inet6Address.ofLiteral(text);
-        return Optional.of(Family.IPV6);
-      }
-      Inet4Address.ofLiteral(text);
-      // ofLiteral also takes shorthand forms such as "10.1"; EC2 wants four parts
-      return text.split("\\.", -1).length == 4 ? Optional.of(Family.IPV4) : Optional.empty();
-    } catch (IllegalArgumentException e) {
+      return Optional.of(IpAddress.parse(text));
+    } catch (AddressFormatException e) {
       return Optional.empty();
     }
   }
 
+  /** The family of a literal IP address, empty when the text is not one. */
+  static Optional<Family> familyOfAddress(String text) {
+    return parse(text).map(address -> address.version() == 4 ? Family.IPV4 : Family.IPV6);
+  }
+
   /** The family of a CIDR block such as 10.0.0.0/8 or ::/0, empty when the text is not one. */
   static Optional<Family> familyOfCidr(String text) {
-    if (text == null) {
+    try {
+      return Optional.of(CidrBlock.parse(text).version() == 4 ? Family.IPV4 : Family.IPV6);
+    } catch (AddressFormatException e) {
       return Optional.empty();
     }
-    int slash = text.indexOf('/');
-    if (slash <= 0 || slash == text.length() - 1) {
-      return Optional.empty();
+  }
+
+  /** The address, or InvalidParameterValue naming the parameter and the parser's reason. */
+  static IpAddress requireAddress(String text, String parameter) {
+    try {
+      return IpAddress.parse(text);
+    } catch (AddressFormatException e) {
+      throw new ApiErrorException(ErrorCodes.INVALID_PARAMETER_VALUE,
+          "Value (" + Params.shown(text) + ") for parameter " + parameter + " is invalid: " + e.getMessage() + ".");
     }
-    Optional<Family> family = familyOfAddress(text.substring(0, slash));
-    if (family.isEmpty()) {
-      return Optional.empty();
+  }
+
+  /** The block, or InvalidParameterValue naming the parameter and the parser's reason. */
+  static CidrBlock requireCidr(String text, String parameter) {
+    try {
+      return CidrBlock.parse(text);
+    } catch (AddressFormatException e) {
+      throw new ApiErrorException(ErrorCodes.INVALID_PARAMETER_VALUE,
+          "Value (" + Params.shown(text) + ") for parameter " + parameter + " is invalid: " + e.getMessage() + ".");
     }
-    String bits = text.substring(slash + 1);
-    if (!bits.chars().allMatch(Character::isDigit) || bits.length() > 3) {
-      return Optional.empty();
-    }
-    int prefix = Integer.parseInt(bits);
-    int max = family.get() == Family.IPV4 ? 32 : 128;
-    return prefix <= max ? family : Optional.empty();
   }
 }

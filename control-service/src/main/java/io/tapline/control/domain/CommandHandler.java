@@ -35,6 +35,11 @@ public final class CommandHandler {
   public static final int LOAD_BALANCER_PACKET_LENGTH = 8500;
   public static final int MAX_TAGS_PER_RESOURCE = 50;
   public static final int MAX_DESCRIPTION_LENGTH = 255;
+  /** The provider's limits: ClientToken 64 ASCII characters, tag keys 128 and values 256, 1,000 ids per CreateTags. */
+  public static final int MAX_CLIENT_TOKEN_LENGTH = 64;
+  public static final int MAX_TAG_KEY_LENGTH = 128;
+  public static final int MAX_TAG_VALUE_LENGTH = 256;
+  public static final int MAX_TAGGED_RESOURCES = 1_000;
 
   private static final Set<String> SESSION_REMOVABLE = Set.of("packet-length", "description", "virtual-network-id");
   private static final Set<String> RULE_REMOVABLE =
@@ -49,7 +54,7 @@ public final class CommandHandler {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.ids = Objects.requireNonNull(ids, "ids");
     this.random = Objects.requireNonNull(random, "random");
-    this.loadBalancing = new LoadBalancingCommands(ids);
+    this.loadBalancing = new LoadBalancingCommands(ids, limits);
   }
 
   /** The actions this handler knows, EC2 ones and the internal RegisterNetworkInterface. */
@@ -132,7 +137,7 @@ public final class CommandHandler {
    * resource the first call created and writes nothing; with other parameters it is refused.
    */
   private CommandOutcome idempotent(Request r, Creator creator) {
-    Optional<String> token = r.params.string("ClientToken");
+    Optional<String> token = clientToken(r.params);
     String digest = requestDigest(r.action, r.params.asMap());
     if (token.isPresent()) {
       Optional<ResourceRecord> earlier = r.account.byClientToken(token.get());
@@ -146,6 +151,17 @@ public final class CommandHandler {
     }
     ResourceRecord created = creator.create(r, token.orElse(null), token.isPresent() ? digest : null);
     return new CommandOutcome.Accepted(List.of(new StateChange.Upsert(created)), List.of(created));
+  }
+
+  /** The ClientToken: at most 64 printable ASCII characters, as the provider allows. */
+  private static Optional<String> clientToken(Params params) {
+    Optional<String> token = params.string("ClientToken");
+    if (token.isPresent() && (token.get().length() > MAX_CLIENT_TOKEN_LENGTH
+        || !token.get().chars().allMatch(c -> c >= 0x20 && c < 0x7F))) {
+      throw invalid("Value (" + Params.shown(token.get()) + ") for parameter ClientToken is invalid. Expected at most "
+          + MAX_CLIENT_TOKEN_LENGTH + " printable ASCII characters.");
+    }
+    return token;
   }
 
   /** SHA-256 over the action and the sorted parameters except DryRun and ClientToken. */
@@ -184,13 +200,14 @@ public final class CommandHandler {
     }
     TargetType type;
     if (eniId != null) {
+      ResourceIds.NETWORK_INTERFACE.require(eniId, "NetworkInterfaceId");
       NetworkInterface eni = (NetworkInterface) requireRecord(r, eniId, NetworkInterface.class, INTERFACE_NOT_FOUND,
           "network interface").resource();
       checkTargetAddresses(eni);
       type = TargetType.NETWORK_INTERFACE;
     } else if (nlbArn != null) {
-      if (!nlbArn.startsWith("arn:") || !nlbArn.contains(":loadbalancer/net/")) {
-        throw invalid("Value (" + nlbArn + ") for parameter NetworkLoadBalancerArn is invalid. Expected a network load balancer ARN.");
+      if (!LoadBalancerArns.isNetworkLoadBalancerArn(nlbArn)) {
+        throw invalid("Value (" + Params.shown(nlbArn) + ") for parameter NetworkLoadBalancerArn is invalid. Expected arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>.");
       }
       boolean exists = r.account.record(nlbArn).map(rec -> rec.resource() instanceof LoadBalancer).orElse(false);
       if (!exists) {
@@ -198,10 +215,11 @@ public final class CommandHandler {
       }
       type = TargetType.NETWORK_LOAD_BALANCER;
     } else {
-      if (!gwlbeId.startsWith("vpce-")) {
-        throw invalid("Value (" + gwlbeId + ") for parameter GatewayLoadBalancerEndpointId is invalid. Expected vpce-...");
-      }
-      type = TargetType.GATEWAY_LOAD_BALANCER_ENDPOINT;
+      ResourceIds.VPC_ENDPOINT.require(gwlbeId, "GatewayLoadBalancerEndpointId");
+      // Tapline has no path to a Gateway Load Balancer endpoint yet: accepting one would drop its packets silently.
+      throw new ApiErrorException(UNSUPPORTED_OPERATION,
+          "Gateway Load Balancer endpoint targets are not supported yet by Tapline; use a network interface or a "
+              + "network load balancer target.");
     }
     if (r.account.targets().size() >= limits.targetsPerAccount()) {
       throw new ApiErrorException(TARGET_LIMIT, "The maximum number of traffic mirror targets (" + limits.targetsPerAccount() + ") has been reached.");
@@ -260,7 +278,7 @@ public final class CommandHandler {
    * (no write), the same token with other parameters is IdempotentParameterMismatch.
    */
   private CommandOutcome createFilterRule(Request r) {
-    Optional<String> token = r.params.string("ClientToken");
+    Optional<String> token = clientToken(r.params);
     String digest = requestDigest(r.action, r.params.asMap());
     if (token.isPresent()) {
       Optional<FilterRule> earlier = r.account.filters().stream().flatMap(Filter::allRules)
@@ -303,17 +321,11 @@ public final class CommandHandler {
     return new CommandOutcome.Accepted(List.of(new StateChange.Upsert(changed)), List.of(changed));
   }
 
-  /** Checks the rule's field combinations (CIDR families, ports only with TCP or UDP). */
+  /** Checks the rule's field combinations (CIDR syntax and families, ports only with TCP or UDP). */
   private static FilterRule checkedRule(FilterRule rule) {
-    Optional<Addresses.Family> destination = Addresses.familyOfCidr(rule.destinationCidrBlock());
-    if (destination.isEmpty()) {
-      throw invalid("Value (" + rule.destinationCidrBlock() + ") for parameter DestinationCidrBlock is invalid. Expected a CIDR block.");
-    }
-    Optional<Addresses.Family> source = Addresses.familyOfCidr(rule.sourceCidrBlock());
-    if (source.isEmpty()) {
-      throw invalid("Value (" + rule.sourceCidrBlock() + ") for parameter SourceCidrBlock is invalid. Expected a CIDR block.");
-    }
-    if (destination.get() != source.get()) {
+    int destination = Addresses.requireCidr(rule.destinationCidrBlock(), "DestinationCidrBlock").version();
+    int source = Addresses.requireCidr(rule.sourceCidrBlock(), "SourceCidrBlock").version();
+    if (destination != source) {
       throw invalid("The source and destination CIDR blocks must both be IPv4 or both be IPv6.");
     }
     boolean portsAllowed = rule.protocol() != null && (rule.protocol() == 6 || rule.protocol() == 17);
@@ -338,7 +350,7 @@ public final class CommandHandler {
   }
 
   private CommandOutcome deleteFilterRule(Request r) {
-    String ruleId = r.params.required("TrafficMirrorFilterRuleId");
+    String ruleId = ResourceIds.RULE.require(r.params.required("TrafficMirrorFilterRuleId"), "TrafficMirrorFilterRuleId");
     Filter filter = r.account.filterOfRule(ruleId).orElseThrow(() -> new ApiErrorException(RULE_NOT_FOUND,
         "The traffic mirror filter rule " + ruleId + " does not exist."));
     ResourceRecord changed = r.account.record(filter.id()).orElseThrow().withResource(filter.withoutRule(ruleId));
@@ -346,7 +358,7 @@ public final class CommandHandler {
   }
 
   private CommandOutcome modifyFilterRule(Request r) {
-    String ruleId = r.params.required("TrafficMirrorFilterRuleId");
+    String ruleId = ResourceIds.RULE.require(r.params.required("TrafficMirrorFilterRuleId"), "TrafficMirrorFilterRuleId");
     Filter filter = r.account.filterOfRule(ruleId).orElseThrow(() -> new ApiErrorException(RULE_NOT_FOUND,
         "The traffic mirror filter rule " + ruleId + " does not exist."));
     FilterRule old = filter.rule(ruleId).orElseThrow();
@@ -559,7 +571,7 @@ public final class CommandHandler {
   // ------------------------------------------------------------------ network interfaces
 
   private ResourceRecord createNetworkInterface(Request r, String clientToken, String digest) {
-    String subnetId = r.params.required("SubnetId");
+    String subnetId = ResourceIds.SUBNET.require(r.params.required("SubnetId"), "SubnetId");
     List<String> addresses = new ArrayList<>();
     r.params.string("PrivateIpAddress").ifPresent(addresses::add);
     for (long index : r.params.indexes("PrivateIpAddresses")) {
@@ -575,6 +587,7 @@ public final class CommandHandler {
       }
     }
     checkAddresses(addresses, "PrivateIpAddress");
+    checkInterfaceQuota(r);
     List<Tag> tags = tagSpecifications(r, "network-interface");
     NetworkInterface eni = new NetworkInterface(newId(r, "eni-"), null, null, null, addresses,
         limits.defaultAvailabilityZone(), subnetId, description(r), false);
@@ -587,9 +600,7 @@ public final class CommandHandler {
    */
   private CommandOutcome registerNetworkInterface(Request r) {
     String id = r.params.required("NetworkInterfaceId");
-    if (!id.startsWith("eni-") || id.length() < 5 || id.length() > 64) {
-      throw invalid("Value (" + id + ") for parameter NetworkInterfaceId is invalid. Expected eni-...");
-    }
+    ResourceIds.NETWORK_INTERFACE.require(id, "NetworkInterfaceId");
     Optional<ResourceRecord> existing = r.state.find(id);
     if (existing.isPresent() && !existing.get().accountId().equals(r.accountId)) {
       throw invalid("The network interface " + id + " is registered to another account.");
@@ -602,6 +613,9 @@ public final class CommandHandler {
     String mac = r.params.string("MacAddress").map(m -> m.toLowerCase(Locale.ROOT)).orElse(null);
     if (mac != null && !mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
       throw invalid("Value (" + mac + ") for parameter MacAddress is invalid. Expected aa:bb:cc:dd:ee:ff.");
+    }
+    if (existing.isEmpty()) {
+      checkInterfaceQuota(r);
     }
     NetworkInterface previous = existing.map(rec -> (NetworkInterface) rec.resource()).orElse(null);
     NetworkInterface eni = new NetworkInterface(id,
@@ -639,11 +653,17 @@ public final class CommandHandler {
     return new CommandOutcome.Accepted(changes, affected);
   }
 
+  private void checkInterfaceQuota(Request r) {
+    int quota = limits.creation().networkInterfacesPerAccount();
+    if (r.account.networkInterfaces().size() >= quota) {
+      throw new ApiErrorException(INTERFACE_LIMIT, "The maximum number of network interfaces (" + quota
+          + ") has been reached (setting tapline.control.network-interfaces-per-account).");
+    }
+  }
+
   private static void checkAddresses(List<String> addresses, String parameter) {
     for (String address : addresses) {
-      if (Addresses.familyOfAddress(address).isEmpty()) {
-        throw invalid("Value (" + address + ") for parameter " + parameter + " is invalid. Expected an IP address.");
-      }
+      Addresses.requireAddress(address, parameter);
     }
   }
 
@@ -704,18 +724,23 @@ public final class CommandHandler {
   }
 
   private List<ResourceRecord> taggable(Request r, List<String> resourceIds) {
+    if (resourceIds.size() > MAX_TAGGED_RESOURCES) {
+      throw invalid("A request can name at most " + MAX_TAGGED_RESOURCES + " resources (ResourceId.N), not "
+          + resourceIds.size() + ".");
+    }
     List<ResourceRecord> records = new ArrayList<>();
     for (String id : resourceIds) {
-      if (id.startsWith("tmt-")) {
-        records.add(requireRecord(r, id, Target.class, TARGET_NOT_FOUND, "traffic mirror target"));
-      } else if (id.startsWith("tmf-")) {
-        records.add(requireRecord(r, id, Filter.class, FILTER_NOT_FOUND, "traffic mirror filter"));
-      } else if (id.startsWith("tms-")) {
-        records.add(requireRecord(r, id, Session.class, SESSION_NOT_FOUND, "traffic mirror session"));
-      } else if (id.startsWith("eni-")) {
-        records.add(requireRecord(r, id, NetworkInterface.class, INTERFACE_NOT_FOUND, "network interface"));
-      } else {
-        throw invalid("Value (" + id + ") for parameter ResourceId is invalid. Tapline can tag tmt-, tmf-, tms- and eni- resources.");
+      ResourceIds kind = ResourceIds.byPrefix(id);
+      if (kind == null || kind == ResourceIds.SUBNET || kind == ResourceIds.VPC_ENDPOINT || kind == ResourceIds.RULE) {
+        throw invalid("Value (" + Params.shown(id) + ") for parameter ResourceId is invalid. Tapline can tag tmt-, tmf-, "
+            + "tms- and eni- resources.");
+      }
+      kind.require(id, "ResourceId");
+      switch (kind) {
+        case TARGET -> records.add(requireRecord(r, id, Target.class, TARGET_NOT_FOUND, "traffic mirror target"));
+        case FILTER -> records.add(requireRecord(r, id, Filter.class, FILTER_NOT_FOUND, "traffic mirror filter"));
+        case SESSION -> records.add(requireRecord(r, id, Session.class, SESSION_NOT_FOUND, "traffic mirror session"));
+        default -> records.add(requireRecord(r, id, NetworkInterface.class, INTERFACE_NOT_FOUND, "network interface"));
       }
     }
     return records;
@@ -745,11 +770,12 @@ public final class CommandHandler {
     for (long index : params.indexes(prefix)) {
       String key = params.required(prefix + "." + index + ".Key");
       String value = params.asMap().getOrDefault(prefix + "." + index + ".Value", "");
-      if (key.length() > 127 || key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
-        throw invalid("Tag key (" + key + ") is invalid: 1-127 characters, not starting with aws:.");
+      if (key.length() > MAX_TAG_KEY_LENGTH || key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+        throw invalid("Tag key (" + Params.shown(key) + ") is invalid: 1-" + MAX_TAG_KEY_LENGTH
+            + " characters, not starting with aws:.");
       }
-      if (value != null && value.length() > 255) {
-        throw invalid("Tag value of key " + key + " is longer than 255 characters.");
+      if (value != null && value.length() > MAX_TAG_VALUE_LENGTH) {
+        throw invalid("Tag value of key " + Params.shown(key) + " is longer than " + MAX_TAG_VALUE_LENGTH + " characters.");
       }
       tags.add(new Tag(key, value));
     }
@@ -796,6 +822,15 @@ public final class CommandHandler {
   /** The account's resource of the given kind; another account's id is just as unknown. */
   private static ResourceRecord requireRecord(Request r, String id, Class<? extends Resource> kind, String notFoundCode,
       String noun) {
+    if (kind == Target.class) {
+      ResourceIds.TARGET.require(id, "TrafficMirrorTargetId");
+    } else if (kind == Filter.class) {
+      ResourceIds.FILTER.require(id, "TrafficMirrorFilterId");
+    } else if (kind == Session.class) {
+      ResourceIds.SESSION.require(id, "TrafficMirrorSessionId");
+    } else if (kind == NetworkInterface.class) {
+      ResourceIds.NETWORK_INTERFACE.require(id, "NetworkInterfaceId");
+    }
     return r.account.record(id)
         .filter(record -> kind.isInstance(record.resource()))
         .orElseThrow(() -> new ApiErrorException(notFoundCode, "The " + noun + " '" + id + "' does not exist."));

@@ -23,6 +23,9 @@ public final class ErrorCodes {
   public static final String TARGET_LIMIT = "TrafficMirrorTargetLimitExceeded";
   public static final String FILTER_LIMIT = "TrafficMirrorFilterLimitExceeded";
   public static final String INTERNAL_ERROR = "InternalError";
+  /** A request Tapline understands but cannot carry out (a Gateway Load Balancer endpoint target). */
+  public static final String UNSUPPORTED_OPERATION = "UnsupportedOperation";
+  public static final String INTERFACE_LIMIT = "NetworkInterfaceLimitExceeded";
 
   private ErrorCodes() {}
 }

@@ -67,6 +67,23 @@ final class Params {
     return integer(name, min, max).orElseThrow();
   }
 
+  /** A value as it may be echoed in an error message: at most 64 characters, control characters escaped. */
+  static String shown(String value) {
+    if (value == null) {
+      return "null";
+    }
+    String cut = value.length() <= 64 ? value : value.substring(0, 64) + "...";
+    StringBuilder out = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
+  }
+
   boolean flag(String name) {
     return string(name).map(v -> v.equalsIgnoreCase("true")).orElse(false);
   }
@@ -100,11 +117,18 @@ final class Params {
     return new ArrayList<>(indexes.keySet());
   }
 
+  /** The largest list index accepted (the longest list, ResourceId.N of CreateTags, holds 1,000). */
+  static final long MAX_LIST_INDEX = 10_000;
+
+  /**
+   * A list index as the SDKs and the CLI write it: 1, 2, ... without leading zeros, so that
+   * {@code Tag.01.Key} cannot silently stand for {@code Tag.1.Key}.
+   */
   private static long parseIndex(String digits) {
-    try {
-      return Long.parseLong(digits);
-    } catch (NumberFormatException e) {
-      throw new ApiErrorException(INVALID_PARAMETER_VALUE, "List index " + digits + " is out of range.");
+    if (digits.length() > 5 || digits.charAt(0) == '0' || Long.parseLong(digits) > MAX_LIST_INDEX) {
+      throw new ApiErrorException(INVALID_PARAMETER_VALUE, "List index " + shown(digits)
+          + " is invalid. Expected 1-" + MAX_LIST_INDEX + " without leading zeros.");
     }
+    return Long.parseLong(digits);
   }
 }

@@ -92,6 +92,9 @@ public final class ControlRuntime implements AutoCloseable {
   private final Counter corruptCommands;
   private final Counter corruptState;
   private final Counter retries;
+  private final Counter poisonCommands;
+  /** Failed attempts per command record (topic-partition@offset), for the bounded retry. */
+  private final Map<String, Integer> failedAttempts = new HashMap<>();
   private volatile boolean running = true;
   private volatile String lastError;
   private volatile KafkaConsumer<String, byte[]> consumer;
@@ -110,6 +113,8 @@ public final class ControlRuntime implements AutoCloseable {
         .description("records that could not be decoded and were skipped").register(meters);
     this.retries = Counter.builder(ControlMetrics.TRANSACTION_RETRIES)
         .description("transactions aborted and retried").register(meters);
+    this.poisonCommands = Counter.builder(ControlMetrics.POISON_COMMANDS)
+        .description("commands whose changes could not be written and were rejected instead").register(meters);
     meters.gauge(ControlMetrics.RESOURCES, this, runtime -> runtime.resourceCount);
     this.thread = Thread.ofPlatform().name("control-loop").unstarted(this::run);
   }
@@ -260,12 +265,16 @@ public final class ControlRuntime implements AutoCloseable {
             process(record);
             nextToProcess.put(partition, record.offset() + 1);
             backoffMillis = 100;
-          } catch (ProducerFencedException | FencedInstanceIdException | InvalidProducerEpochException
-              | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
+          } catch (InterruptedException | WakeupException e) {
             throw e;
-          } catch (KafkaException | ExecutionException | TimeoutException e) {
+          } catch (Exception e) {
+            if (CommandFailures.classify(e) == CommandFailures.Kind.FATAL) {
+              throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            }
             lastError = e.toString();
-            LOG.warn("command at {}-{} failed, aborting and retrying: {}", partition, record.offset(), e.toString());
+            int attempt = failedAttempts.merge(attemptKey(record), 1, Integer::sum);
+            LOG.warn("command at {}-{} failed (attempt {} of {}), aborting and retrying: {}", partition, record.offset(),
+                attempt, settings.commandAttempts(), e.toString());
             abortQuietly();
             retries.increment();
             failed = true;
@@ -293,55 +302,56 @@ public final class ControlRuntime implements AutoCloseable {
     }
   }
 
-  /** One command, one transaction. */
+  /**
+   * One command, one transaction. A command whose changes cannot be written (a record larger than
+   * the broker takes, a value that cannot be encoded) is rejected in a transaction of its own; one
+   * whose retries are spent is rejected with ServiceUnavailable. Either way the loop moves on.
+   */
   private void process(ConsumerRecord<String, byte[]> record)
       throws ExecutionException, TimeoutException, InterruptedException {
     long startNanos = System.nanoTime();
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     ResourceCommand command = decode(record);
-    producer.beginTransaction();
     if (command == null) {
-      commitOffset(partition, record.offset());
-      producer.commitTransaction();
+      skip(partition, record.offset());
       return;
     }
     long now = clock.millis();
+    String key = attemptKey(record);
+    int failedBefore = failedAttempts.getOrDefault(key, 0);
     CommandOutcome outcome;
-    try {
-      outcome = handler.handle(state, command.getAction(), command.getParameters(), command.getAccountId(), now);
-    } catch (RuntimeException e) {
-      LOG.error("command {} ({}) failed inside the handler", command.getCommandId(), command.getAction(), e);
-      outcome = new CommandOutcome.Rejected(new ApiError(ErrorCodes.INTERNAL_ERROR,
-          "The control service could not process the request."));
+    if (failedBefore >= settings.commandAttempts()) {
+      LOG.warn("command {} ({}) failed {} times; rejecting it", command.getCommandId(), command.getAction(), failedBefore);
+      outcome = new CommandOutcome.Rejected(CommandFailures.exhaustedError(failedBefore));
+    } else {
+      outcome = decide(command, now);
     }
-    List<Runnable> undo = new ArrayList<>();
-    List<ConfigChange> configuration = List.of();
     try {
-      CommandResult result;
-      if (outcome instanceof CommandOutcome.Accepted accepted) {
-        List<StateOffset> offsets = writeState(accepted.changes(), undo);
-        configuration = projection.planFor(state, accepted.changes(), now);
-        sendConfiguration(configuration);
-        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), null,
-            accepted.affected(), offsets);
-      } else {
-        ApiError error = ((CommandOutcome.Rejected) outcome).error();
-        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), error,
-            List.of(), List.of());
+      write(command, outcome, partition, record.offset(), now);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      if (CommandFailures.classify(e) != CommandFailures.Kind.POISON) {
+        throw e;
       }
-      producer.send(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), command.getCommandId(),
-          Topics.COMMAND_RESULTS.valueSerde().encode(result)));
-      commitOffset(partition, record.offset());
-      producer.commitTransaction();
-    } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
-      for (int i = undo.size() - 1; i >= 0; i--) {
-        undo.get(i).run();
+      abortQuietly();
+      poisonCommands.increment();
+      LOG.warn("command {} ({}) cannot be written, rejecting it: {}", command.getCommandId(), command.getAction(),
+          e.toString());
+      outcome = new CommandOutcome.Rejected(CommandFailures.poisonError(command.getAction(), e));
+      try {
+        write(command, outcome, partition, record.offset(), now);
+      } catch (ExecutionException | TimeoutException | RuntimeException again) {
+        if (CommandFailures.classify(again) != CommandFailures.Kind.POISON) {
+          throw again;
+        }
+        // Not even its rejection can be written (a huge commandId, say): skip it, counted.
+        abortQuietly();
+        corruptCommands.increment();
+        LOG.error("command at {}-{}: not even its rejection can be written, skipped: {}", partition, record.offset(),
+            again.toString());
+        skip(partition, record.offset());
       }
-      resourceCount = state.size();
-      throw e;
     }
-    projection.published(configuration);
-    resourceCount = state.size();
+    failedAttempts.remove(key);
     String outcomeTag = switch (outcome) {
       case CommandOutcome.Accepted a -> ControlMetrics.OUTCOME_ACCEPTED;
       case CommandOutcome.Rejected r when ErrorCodes.INTERNAL_ERROR.equals(r.error().code()) -> ControlMetrics.OUTCOME_FAILED;
@@ -357,6 +367,65 @@ public final class ControlRuntime implements AutoCloseable {
     if (LOG.isDebugEnabled()) {
       LOG.debug("command {} {} for {}: {}", command.getCommandId(), command.getAction(), command.getAccountId(), outcomeTag);
     }
+  }
+
+  private CommandOutcome decide(ResourceCommand command, long now) {
+    try {
+      return handler.handle(state, command.getAction(), command.getParameters(), command.getAccountId(), now);
+    } catch (RuntimeException e) {
+      LOG.error("command {} ({}) failed inside the handler", command.getCommandId(), command.getAction(), e);
+      return new CommandOutcome.Rejected(new ApiError(ErrorCodes.INTERNAL_ERROR,
+          "The control service could not process the request."));
+    }
+  }
+
+  /** A transaction that only moves past a record that is no command. */
+  private void skip(TopicPartition partition, long offset) {
+    producer.beginTransaction();
+    commitOffset(partition, offset);
+    producer.commitTransaction();
+  }
+
+  /**
+   * The command's transaction: state records, configuration, result and offset. On failure the
+   * in-memory state is put back and the exception rethrown; the caller aborts.
+   */
+  private void write(ResourceCommand command, CommandOutcome outcome, TopicPartition partition, long offset, long now)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    List<Runnable> undo = new ArrayList<>();
+    List<ConfigChange> configuration = List.of();
+    try {
+      producer.beginTransaction();
+      CommandResult result;
+      if (outcome instanceof CommandOutcome.Accepted accepted) {
+        List<StateOffset> offsets = writeState(accepted.changes(), undo);
+        configuration = projection.planFor(state, accepted.changes(), now);
+        sendConfiguration(configuration);
+        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), null,
+            accepted.affected(), offsets);
+      } else {
+        ApiError error = ((CommandOutcome.Rejected) outcome).error();
+        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), error,
+            List.of(), List.of());
+      }
+      // Waited for, so a result too large for the broker surfaces here and not as a later commit failure.
+      producer.send(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), command.getCommandId(),
+          Topics.COMMAND_RESULTS.valueSerde().encode(result))).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      commitOffset(partition, offset);
+      producer.commitTransaction();
+    } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
+      for (int i = undo.size() - 1; i >= 0; i--) {
+        undo.get(i).run();
+      }
+      resourceCount = state.size();
+      throw e;
+    }
+    projection.published(configuration);
+    resourceCount = state.size();
+  }
+
+  private static String attemptKey(ConsumerRecord<String, byte[]> record) {
+    return record.topic() + "-" + record.partition() + "@" + record.offset();
   }
 
   /** The command, or null when the record cannot be one (counted, skipped). */

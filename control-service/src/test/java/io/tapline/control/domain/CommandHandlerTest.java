@@ -184,7 +184,7 @@ class CommandHandlerTest {
 
   @Test
   void createNetworkInterfaceUsesTheDefaultZoneAndPrimaryAddressFirst() {
-    NetworkInterface eni = (NetworkInterface) f.accept("CreateNetworkInterface", Map.of("SubnetId", "subnet-1",
+    NetworkInterface eni = (NetworkInterface) f.accept("CreateNetworkInterface", Map.of("SubnetId", "subnet-0123456789abcdef0",
         "PrivateIpAddresses.1.PrivateIpAddress", "10.2.0.6", "PrivateIpAddresses.2.PrivateIpAddress", "10.2.0.5",
         "PrivateIpAddresses.2.Primary", "true")).affected().getFirst().resource();
     assertEquals("local-1a", eni.availabilityZone());

@@ -1,7 +1,8 @@
 package io.tapline.filter.domain;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import io.tapline.packet.address.AddressFormatException;
+import io.tapline.packet.address.CidrBlock;
+import io.tapline.packet.address.IpAddress;
 
 /**
  * A CIDR block compiled for matching without allocation: IPv4 as network and mask ints, IPv6 as
@@ -31,60 +32,25 @@ public final class Cidr {
     this.maskLow = maskLow;
   }
 
-  /** Parses "10.0.0.0/8", "2001:db8::/32" or a bare address; IllegalArgumentException otherwise. */
+  /**
+   * Parses "10.0.0.0/8", "2001:db8::/32" or a bare address (surrounding blanks ignored) by the shared
+   * rules of {@link CidrBlock}: no shorthand or zero-padded IPv4, no IPv4-mapped IPv6, no zone id;
+   * IllegalArgumentException (an {@link AddressFormatException}) otherwise.
+   */
   public static Cidr parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("CIDR block must not be empty");
+      throw new AddressFormatException("CIDR block must not be empty");
     }
-    String trimmed = text.strip();
-    int slash = trimmed.indexOf('/');
-    String addressText = slash < 0 ? trimmed : trimmed.substring(0, slash);
-    if (!addressText.matches("[0-9a-fA-F:.]+")) {
-      throw new IllegalArgumentException("not an IP address literal in CIDR block: " + text);
-    }
-    if (addressText.indexOf(':') < 0 && !addressText.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-      // InetAddress also takes the legacy short forms ("10.1" = 10.0.0.1); a CIDR block does not.
-      throw new IllegalArgumentException("an IPv4 address has four dotted numbers in CIDR block: " + text);
-    }
-    byte[] address;
-    try {
-      InetAddress parsed = InetAddress.ofLiteral(addressText);
-      address = parsed instanceof Inet4Address ? parsed.getAddress() : ipv6Bytes(parsed);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not an IP address in CIDR block: " + text, e);
-    }
-    int maxPrefix = address.length * 8;
-    int prefix;
-    try {
-      prefix = slash < 0 ? maxPrefix : Integer.parseInt(trimmed.substring(slash + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a prefix length in CIDR block: " + text, e);
-    }
-    if (prefix < 0 || prefix > maxPrefix) {
-      throw new IllegalArgumentException("prefix length must be 0-" + maxPrefix + " in CIDR block: " + text);
-    }
-    if (address.length == 4) {
-      int value = (address[0] & 0xFF) << 24 | (address[1] & 0xFF) << 16 | (address[2] & 0xFF) << 8 | address[3] & 0xFF;
+    CidrBlock block = CidrBlock.parseBlockOrAddress(text.strip());
+    int prefix = block.prefixLength();
+    IpAddress network = block.network();
+    if (network.version() == 4) {
       int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
-      return new Cidr(4, prefix, value & mask, mask, 0, 0, 0, 0);
-    }
-    long high = 0;
-    long low = 0;
-    for (int i = 0; i < 8; i++) {
-      high = high << 8 | address[i] & 0xFF;
-      low = low << 8 | address[i + 8] & 0xFF;
+      return new Cidr(4, prefix, network.ipv4Value(), mask, 0, 0, 0, 0);
     }
     long maskHigh = prefix == 0 ? 0 : prefix >= 64 ? -1L : -1L << (64 - prefix);
     long maskLow = prefix <= 64 ? 0 : prefix == 128 ? -1L : -1L << (128 - prefix);
-    return new Cidr(6, prefix, 0, 0, high & maskHigh, low & maskLow, maskHigh, maskLow);
-  }
-
-  private static byte[] ipv6Bytes(InetAddress parsed) {
-    byte[] bytes = parsed.getAddress();
-    if (bytes.length != 16) {
-      throw new IllegalArgumentException("unexpected address length " + bytes.length);
-    }
-    return bytes;
+    return new Cidr(6, prefix, 0, 0, network.ipv6High(), network.ipv6Low(), maskHigh, maskLow);
   }
 
   public int version() {

@@ -16,6 +16,9 @@ public final class ElbErrorCodes {
   public static final String INVALID_CONFIGURATION_REQUEST = "InvalidConfigurationRequest";
   public static final String TARGET_GROUP_ASSOCIATION_LIMIT = "TargetGroupAssociationLimit";
   public static final String TOO_MANY_TARGETS = "TooManyTargets";
+  public static final String TOO_MANY_LOAD_BALANCERS = "TooManyLoadBalancers";
+  public static final String TOO_MANY_TARGET_GROUPS = "TooManyTargetGroups";
+  public static final String TOO_MANY_LISTENERS = "TooManyListeners";
 
   private ElbErrorCodes() {}
 }

@@ -4,7 +4,10 @@ import static io.tapline.control.domain.loadbalancing.ElbErrorCodes.*;
 
 import io.tapline.control.domain.CommandOutcome;
 import io.tapline.control.domain.ControlState;
+import io.tapline.control.domain.AddressRange;
 import io.tapline.control.domain.IdGenerator;
+import io.tapline.control.domain.Limits;
+import io.tapline.control.domain.LoadBalancerArns;
 import io.tapline.control.domain.ResourceRecord;
 import io.tapline.control.domain.StateChange;
 import io.tapline.control.domain.Tag;
@@ -42,10 +45,20 @@ public final class LoadBalancingCommands {
   public static final int MAX_TARGETS_PER_GROUP = 1000;
   private static final int MAX_NAME_LENGTH = 32;
 
+  /** ELBv2's limit on a health check path. */
+  public static final int MAX_HEALTH_CHECK_PATH_LENGTH = 1024;
+
   private final IdGenerator ids;
+  private final Limits limits;
 
   public LoadBalancingCommands(IdGenerator ids) {
+    this(ids, Limits.providerDefaults());
+  }
+
+  /** The commands under the given quotas; members must lie in {@link Limits#allowedTargetRanges()}. */
+  public LoadBalancingCommands(IdGenerator ids, Limits limits) {
     this.ids = Objects.requireNonNull(ids, "ids");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   public static boolean handles(String action) {
@@ -113,6 +126,11 @@ public final class LoadBalancingCommands {
       throw new ElbException(DUPLICATE_LOAD_BALANCER_NAME, "A load balancer with the same name '" + name
           + "' exists, but with different settings");
     }
+    int quota = limits.creation().loadBalancersPerAccount();
+    if (loadBalancers(r).size() >= quota) {
+      throw new ElbException(TOO_MANY_LOAD_BALANCERS, "The maximum number of load balancers (" + quota
+          + ") has been reached (setting tapline.control.load-balancers-per-account)");
+    }
     String suffix = hex16();
     String arn = "arn:aws:elasticloadbalancing:" + r.region + ":" + r.accountId + ":loadbalancer/net/" + name + "/" + suffix;
     String dnsName = name + "-" + suffix + ".elb." + r.region + ".tapline.internal";
@@ -126,7 +144,8 @@ public final class LoadBalancingCommands {
    * silently stop delivering).
    */
   private CommandOutcome deleteLoadBalancer(Request r) {
-    String arn = r.params.required("LoadBalancerArn");
+    String arn = arn(r.params, "LoadBalancerArn", LoadBalancerArns.isLoadBalancerArn(r.params.required("LoadBalancerArn")),
+        "load balancer");
     Optional<ResourceRecord> record = r.account.record(arn).filter(rec -> rec.resource() instanceof LoadBalancer);
     if (record.isEmpty()) {
       return new CommandOutcome.Accepted(List.of(), List.of());
@@ -182,6 +201,11 @@ public final class LoadBalancingCommands {
       throw new ElbException(DUPLICATE_TARGET_GROUP_NAME, "A target group with the same name '" + name
           + "' exists, but with different settings");
     }
+    int quota = limits.creation().targetGroupsPerAccount();
+    if (targetGroups(r).size() >= quota) {
+      throw new ElbException(TOO_MANY_TARGET_GROUPS, "The maximum number of target groups (" + quota
+          + ") has been reached (setting tapline.control.target-groups-per-account)");
+    }
     String arn = "arn:aws:elasticloadbalancing:" + r.region + ":" + r.accountId + ":targetgroup/" + name + "/" + hex16();
     TargetGroup group = new TargetGroup(arn, name, protocol, port, targetType, vpcId, healthCheck, List.of(), r.region);
     return created(new ResourceRecord(r.accountId, group, tags, r.nowMillis, null, null));
@@ -201,8 +225,9 @@ public final class LoadBalancingCommands {
     String path = null;
     if (protocol.equals(HealthCheck.HTTP)) {
       path = params.string("HealthCheckPath").orElse("/");
-      if (!path.startsWith("/") || path.length() > 1024) {
-        throw ElbException.validation("Health check path must begin with '/' and be at most 1024 characters");
+      if (!isHealthCheckPath(path)) {
+        throw ElbException.validation("Health check path must begin with '/', be at most " + MAX_HEALTH_CHECK_PATH_LENGTH
+            + " characters and hold only visible ASCII characters (no spaces, CR, LF or other control characters)");
       }
     } else if (params.string("HealthCheckPath").isPresent()) {
       throw new ElbException(INVALID_CONFIGURATION_REQUEST, "A health check path can only be set for HTTP health checks");
@@ -216,6 +241,14 @@ public final class LoadBalancingCommands {
     int healthy = params.integer("HealthyThresholdCount", 2, 10).orElse(5);
     int unhealthy = params.integer("UnhealthyThresholdCount", 2, 10).orElse(2);
     return new HealthCheck(protocol, port, path, interval, timeout, healthy, unhealthy);
+  }
+
+  /** A path an HTTP request line can carry as is: '/', visible ASCII, no space or control character. */
+  static boolean isHealthCheckPath(String path) {
+    if (path == null || path.isEmpty() || path.length() > MAX_HEALTH_CHECK_PATH_LENGTH || path.charAt(0) != '/') {
+      return false;
+    }
+    return path.chars().allMatch(c -> c > 0x20 && c < 0x7F);
   }
 
   private CommandOutcome deleteTargetGroup(Request r) {
@@ -238,7 +271,13 @@ public final class LoadBalancingCommands {
       String prefix = "Targets.member." + i + ".";
       String id = r.params.required(prefix + "Id");
       if (!isIpAddress(id)) {
-        throw new ElbException(INVALID_TARGET, "The IP address '" + id + "' is not a valid IPv4 or IPv6 address");
+        throw new ElbException(INVALID_TARGET, "The IP address '" + shown(id) + "' is not a valid IPv4 or IPv6 address"
+            + " (dotted decimal without leading zeros, or RFC 4291 text; no IPv4-mapped IPv6, no zone id)");
+      }
+      if (register && !AddressRange.anyContains(limits.allowedTargetRanges(), id)) {
+        // Tapline sends mirrored traffic and health checks to every member: only to allowed addresses.
+        throw new ElbException(INVALID_TARGET, "The IP address '" + id + "' is outside the ranges load balancer "
+            + "targets may use (" + limits.allowedTargetRanges() + "; setting tapline.control.allowed-target-ranges)");
       }
       int port = r.params.integer(prefix + "Port", 1, 65_535).orElse(group.port());
       given.add(new TargetGroup.Member(id, port, r.params.string(prefix + "AvailabilityZone").orElse(null)));
@@ -249,8 +288,17 @@ public final class LoadBalancingCommands {
     TargetGroup changed;
     if (register) {
       changed = group.withRegistered(given);
-      if (changed.members().size() > MAX_TARGETS_PER_GROUP) {
-        throw new ElbException(TOO_MANY_TARGETS, "A target group can have at most " + MAX_TARGETS_PER_GROUP + " targets");
+      int perGroup = limits.creation().targetsPerTargetGroup();
+      if (changed.members().size() > perGroup) {
+        throw new ElbException(TOO_MANY_TARGETS, "A target group can have at most " + perGroup
+            + " targets (setting tapline.control.targets-per-target-group)");
+      }
+      int added = changed.members().size() - group.members().size();
+      int inAccount = targetGroups(r).stream().mapToInt(rec -> ((TargetGroup) rec.resource()).members().size()).sum();
+      int perAccount = limits.creation().targetsPerAccount();
+      if (added > 0 && inAccount + added > perAccount) {
+        throw new ElbException(TOO_MANY_TARGETS, "An account can register at most " + perAccount
+            + " targets over all its target groups (setting tapline.control.registered-targets-per-account)");
       }
     } else {
       for (TargetGroup.Member m : given) {
@@ -271,7 +319,8 @@ public final class LoadBalancingCommands {
   // ------------------------------------------------------------------ listeners
 
   private CommandOutcome createListener(Request r) {
-    String lbArn = r.params.required("LoadBalancerArn");
+    String lbArn = arn(r.params, "LoadBalancerArn", LoadBalancerArns.isLoadBalancerArn(r.params.required("LoadBalancerArn")),
+        "load balancer");
     ResourceRecord lbRecord = r.account.record(lbArn).filter(rec -> rec.resource() instanceof LoadBalancer)
         .orElseThrow(() -> new ElbException(LOAD_BALANCER_NOT_FOUND, "Load balancer '" + lbArn + "' not found"));
     LoadBalancer lb = (LoadBalancer) lbRecord.resource();
@@ -299,6 +348,12 @@ public final class LoadBalancingCommands {
         throw new ElbException(TARGET_GROUP_ASSOCIATION_LIMIT, "The target group '" + tgArn
             + "' is already associated with another load balancer");
       }
+    }
+    int quota = limits.creation().listenersPerLoadBalancer();
+    long onLoadBalancer = listeners(r).stream().filter(rec -> ((Listener) rec.resource()).loadBalancerArn().equals(lbArn)).count();
+    if (onLoadBalancer >= quota) {
+      throw new ElbException(TOO_MANY_LISTENERS, "The load balancer '" + lbArn + "' already has " + quota
+          + " listeners (setting tapline.control.listeners-per-load-balancer)");
     }
     String lbPath = lbArn.substring(lbArn.indexOf(":loadbalancer/") + ":loadbalancer/".length());
     String arn = "arn:aws:elasticloadbalancing:" + lb.region() + ":" + r.accountId + ":listener/" + lbPath + "/" + hex16();
@@ -332,7 +387,7 @@ public final class LoadBalancingCommands {
   }
 
   private CommandOutcome deleteListener(Request r) {
-    String arn = r.params.required("ListenerArn");
+    String arn = arn(r.params, "ListenerArn", LoadBalancerArns.isListenerArn(r.params.required("ListenerArn")), "listener");
     ResourceRecord record = r.account.record(arn).filter(rec -> rec.resource() instanceof Listener)
         .orElseThrow(() -> new ElbException(LISTENER_NOT_FOUND, "One or more listeners not found"));
     return new CommandOutcome.Accepted(List.of(new StateChange.Delete(record)), List.of(record));
@@ -345,6 +400,9 @@ public final class LoadBalancingCommands {
   }
 
   private static ResourceRecord targetGroup(Request r, String arn) {
+    if (!LoadBalancerArns.isTargetGroupArn(arn)) {
+      throw ElbException.validation("'" + shown(arn) + "' is not a valid target group ARN");
+    }
     return r.account.record(arn).filter(rec -> rec.resource() instanceof TargetGroup)
         .orElseThrow(() -> new ElbException(TARGET_GROUP_NOT_FOUND, "One or more target groups not found"));
   }
@@ -359,6 +417,20 @@ public final class LoadBalancingCommands {
 
   private static List<ResourceRecord> listeners(Request r) {
     return r.account.loadBalancingRecords().stream().filter(rec -> rec.resource() instanceof Listener).toList();
+  }
+
+  /** The ARN parameter, or ELBv2's ValidationError for one not in the resource's format. */
+  private static String arn(ElbParams params, String name, boolean wellFormed, String noun) {
+    String arn = params.required(name);
+    if (!wellFormed) {
+      throw ElbException.validation("'" + shown(arn) + "' is not a valid " + noun + " ARN");
+    }
+    return arn;
+  }
+
+  private static String shown(String value) {
+    String cut = value.length() <= 64 ? value : value.substring(0, 64) + "...";
+    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 
   private static String name(String name, String noun) {
@@ -376,22 +448,18 @@ public final class LoadBalancingCommands {
       if (key.length() > 128 || key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
         throw ElbException.validation("Tag key '" + key + "' is invalid");
       }
-      byKey.put(key, new Tag(key, r.params.string("Tags.member." + i + ".Value").orElse("")));
+      String value = r.params.string("Tags.member." + i + ".Value").orElse("");
+      if (value.length() > 256) {
+        throw ElbException.validation("Tag value of key '" + shown(key) + "' is longer than 256 characters");
+      }
+      byKey.put(key, new Tag(key, value));
     }
     return List.copyOf(byKey.values());
   }
 
-  /** An IPv4 or IPv6 literal (never a host name: nothing is resolved). */
+  /** An IPv4 or IPv6 literal by the shared parser's rules (never a host name: nothing is resolved). */
   static boolean isIpAddress(String text) {
-    if (text.isEmpty() || text.length() > 45 || !(text.matches("[0-9.]+") || text.matches("[0-9A-Fa-f:.]+"))) {
-      return false;
-    }
-    try {
-      java.net.InetAddress.ofLiteral(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return io.tapline.packet.address.IpAddress.isValid(text);
   }
 
   private String hex16() {

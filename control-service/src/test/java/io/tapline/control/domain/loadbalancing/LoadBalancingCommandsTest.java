@@ -115,7 +115,10 @@ class LoadBalancingCommandsTest {
         .changes(), "registering a registered target changes nothing");
     assertEquals("InvalidTarget", reject("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "host.example")));
     assertEquals("InvalidTarget", reject("DeregisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.9")));
-    assertEquals("TargetGroupNotFound", reject("RegisterTargets", map("TargetGroupArn", tg + "0",
+    assertEquals("ValidationError", reject("RegisterTargets", map("TargetGroupArn", tg + "0",
+        "Targets.member.1.Id", "10.0.0.1")));
+    String unknown = tg.substring(0, tg.length() - 1) + (tg.endsWith("0") ? "1" : "0");
+    assertEquals("TargetGroupNotFound", reject("RegisterTargets", map("TargetGroupArn", unknown,
         "Targets.member.1.Id", "10.0.0.1")));
     accept("DeregisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1"));
     group = (TargetGroup) state.account(ACCOUNT).record(tg).orElseThrow().resource();
@@ -180,6 +183,85 @@ class LoadBalancingCommandsTest {
     assertEquals(List.of(), accept("DeleteLoadBalancer", map("LoadBalancerArn", lb)).changes());
     accept("DeleteTargetGroup", map("TargetGroupArn", tg));
     assertEquals("TargetGroupNotFound", reject("DeleteTargetGroup", map("TargetGroupArn", tg)));
+  }
+
+  @Test
+  void membersOutsideTheAllowedRangesAndBadHealthChecksAreRefused() {
+    String tg = createTargetGroup("ids");
+    // mirrored traffic and health checks go to members: only inside tapline.control.allowed-target-ranges
+    assertEquals("InvalidTarget", reject("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "8.8.8.8")));
+    assertEquals("InvalidTarget", reject("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1",
+        "Targets.member.2.Id", "192.0.2.1")));
+    assertEquals("InvalidTarget", reject("RegisterTargets", map("TargetGroupArn", tg,
+        "Targets.member.1.Id", "::ffff:10.0.0.1")));
+    assertEquals("InvalidTarget", reject("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "fd00::1%eth0")));
+    assertEquals("InvalidTarget", reject("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "010.0.0.1")));
+    assertEquals("ValidationError", reject("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1",
+        "Targets.member.1.Port", "65536")));
+    assertEquals(List.of(), ((TargetGroup) state.account(ACCOUNT).record(tg).orElseThrow().resource()).members());
+    accept("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "fd00::1"));
+
+    for (String path : new String[] {"health", "/a b", "/a\r\nHost: evil", "/\u0000", "/" + "p".repeat(1024), "/\u00e9"}) {
+      assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "hc", "Protocol", "UDP", "Port", "4789",
+          "TargetType", "ip", "HealthCheckProtocol", "HTTP", "HealthCheckPath", path)), path);
+    }
+    for (String port : new String[] {"0", "65536", "-1", "http"}) {
+      assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "hc", "Protocol", "UDP", "Port", "4789",
+          "TargetType", "ip", "HealthCheckPort", port)), port);
+    }
+    accept("CreateTargetGroup", map("Name", "hc", "Protocol", "UDP", "Port", "4789", "TargetType", "ip",
+        "HealthCheckProtocol", "HTTP", "HealthCheckPath", "/healthz?full=1", "HealthCheckPort", "8080"));
+  }
+
+  @Test
+  void malformedArnsAreValidationErrors() {
+    String lb = createLoadBalancer("ids-nlb");
+    assertEquals("ValidationError", reject("DeleteLoadBalancer", map("LoadBalancerArn", "lb-1")));
+    assertEquals("ValidationError", reject("DeleteTargetGroup", map("TargetGroupArn", lb)));
+    assertEquals("ValidationError", reject("DeleteListener", map("ListenerArn", lb)));
+    assertEquals("ValidationError", reject("CreateListener", map("LoadBalancerArn", lb + "/x", "Protocol", "UDP",
+        "Port", "4789", "DefaultActions.member.1.Type", "forward", "DefaultActions.member.1.TargetGroupArn", lb)));
+  }
+
+  @Test
+  void quotasForEveryLoadBalancingResource() {
+    Limits small = Limits.providerDefaults().withCreation(new Limits.CreationQuotas(5_000, 1, 2, 1, 2, 3));
+    CommandHandler quota = new CommandHandler(small,
+        prefix -> prefix + String.format("%017x", sequence.incrementAndGet()), new SplittableRandom(1));
+    ControlState s = new ControlState();
+    java.util.function.BiFunction<String, Map<String, String>, CommandOutcome> run = (action, params) -> {
+      CommandOutcome outcome = quota.handle(s, action, params, ACCOUNT, NOW);
+      if (outcome instanceof CommandOutcome.Accepted accepted) {
+        s.applyAll(accepted.changes());
+      }
+      return outcome;
+    };
+    java.util.function.Function<CommandOutcome, String> code = outcome ->
+        outcome instanceof CommandOutcome.Rejected r ? r.error().code() : "accepted";
+    String lb = ((CommandOutcome.Accepted) run.apply("CreateLoadBalancer", map("Name", "a", "Type", "network")))
+        .affected().getFirst().id();
+    assertEquals("TooManyLoadBalancers", code.apply(run.apply("CreateLoadBalancer", map("Name", "b", "Type", "network"))));
+    String tg1 = ((CommandOutcome.Accepted) run.apply("CreateTargetGroup", map("Name", "g1", "Protocol", "UDP",
+        "Port", "4789", "TargetType", "ip"))).affected().getFirst().id();
+    String tg2 = ((CommandOutcome.Accepted) run.apply("CreateTargetGroup", map("Name", "g2", "Protocol", "UDP",
+        "Port", "4789", "TargetType", "ip"))).affected().getFirst().id();
+    assertEquals("TooManyTargetGroups", code.apply(run.apply("CreateTargetGroup", map("Name", "g3", "Protocol", "UDP",
+        "Port", "4789", "TargetType", "ip"))));
+    assertEquals("accepted", code.apply(run.apply("CreateListener", map("LoadBalancerArn", lb, "Protocol", "UDP",
+        "Port", "4789", "DefaultActions.member.1.Type", "forward", "DefaultActions.member.1.TargetGroupArn", tg1))));
+    assertEquals("TooManyListeners", code.apply(run.apply("CreateListener", map("LoadBalancerArn", lb, "Protocol", "UDP",
+        "Port", "4790", "DefaultActions.member.1.Type", "forward", "DefaultActions.member.1.TargetGroupArn", tg1))));
+    // members: 2 per group, 3 per account
+    assertEquals("TooManyTargets", code.apply(run.apply("RegisterTargets", map("TargetGroupArn", tg1,
+        "Targets.member.1.Id", "10.0.0.1", "Targets.member.2.Id", "10.0.0.2", "Targets.member.3.Id", "10.0.0.3"))));
+    assertEquals("accepted", code.apply(run.apply("RegisterTargets", map("TargetGroupArn", tg1,
+        "Targets.member.1.Id", "10.0.0.1", "Targets.member.2.Id", "10.0.0.2"))));
+    assertEquals("accepted", code.apply(run.apply("RegisterTargets", map("TargetGroupArn", tg2,
+        "Targets.member.1.Id", "10.0.0.3"))));
+    assertEquals("TooManyTargets", code.apply(run.apply("RegisterTargets", map("TargetGroupArn", tg2,
+        "Targets.member.1.Id", "10.0.0.4"))));
+    assertEquals("accepted", code.apply(run.apply("RegisterTargets", map("TargetGroupArn", tg2,
+        "Targets.member.1.Id", "10.0.0.3"))), "registering a registered member adds nothing");
   }
 
   @Test
