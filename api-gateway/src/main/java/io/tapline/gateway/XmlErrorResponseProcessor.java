@@ -69,6 +69,11 @@ public class XmlErrorResponseProcessor implements ErrorResponseProcessor<String>
           code = "InternalError";
           message = "An internal error has occurred.";
           answer = 500;
+        } else if (context.getErrors().stream().anyMatch(e -> e.getMessage().contains("URI"))) {
+          // Netty could not decode the request line: a bad escape in the path or query string
+          code = "MalformedQueryString";
+          message = "The query string or path is malformed (a bad % escape?)";
+          answer = 400;
         } else {
           code = ErrorDocuments.INVALID_REQUEST;
           message = "The request is malformed" + context.getErrors().stream().findFirst()
