@@ -213,7 +213,7 @@ class HostileRequestIT {
 
   @Test
   void otherMethodsAndPaths() throws Exception {
-    for (String method : List.of("PUT", "DELETE", "PATCH")) {
+    for (String method : List.of("PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW")) {
       assertEc2Error(unsigned(method, "/", RawHttp.FORM, bytes(DESCRIBE)), 400, "InvalidRequest");
     }
     assertEc2Error(unsigned("POST", "/foo", RawHttp.FORM, bytes(DESCRIBE)), 400, "InvalidRequest");
