@@ -116,7 +116,7 @@ final class RawHttp {
   private static Response parse(byte[] all, long millis) {
     String text = new String(all, StandardCharsets.UTF_8);
     int headEnd = text.indexOf("\r\n\r\n");
-    if (!text.startsWith("HTTP/1.1 ") || headEnd < 0) {
+    if (!(text.startsWith("HTTP/1.1 ") || text.startsWith("HTTP/1.0 ")) || headEnd < 0) {
       throw new AssertionError("not an HTTP answer: " + text);
     }
     String[] lines = text.substring(0, headEnd).split("\r\n");
