@@ -24,7 +24,6 @@ import io.tapline.gateway.domain.QueryParser;
 import io.tapline.gateway.elbv2.Elbv2Endpoint;
 import io.tapline.gateway.xml.Ec2Xml;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,8 @@ public class Ec2QueryController {
   static final String XML = "text/xml;charset=UTF-8";
   static final String TOO_LARGE = "RequestEntityTooLarge";
   private static final String FORM = "application/x-www-form-urlencoded";
+  /** The one EC2 API version served; a call without Version is taken to mean it. */
+  static final String EC2_VERSION = "2016-11-15";
 
   private final SigV4Verifier verifier;
   private final QueryParser parser;
@@ -73,7 +74,18 @@ public class Ec2QueryController {
   @Get(uri = "/", produces = XML)
   @ExecuteOn(TaskExecutors.BLOCKING)
   public HttpResponse<String> get(HttpRequest<?> request) {
+    if (hasBody(request)) {
+      // a GET's parameters are its query string; a body would be silently ignored, so refuse it
+      return ErrorDocuments.render(request, ErrorDocuments.INVALID_REQUEST,
+          "A GET request must not have a body; POST the parameters as " + FORM + " instead", 400);
+    }
     return handle(request, new byte[0]);
+  }
+
+  private static boolean hasBody(HttpRequest<?> request) {
+    String length = request.getHeaders().get("Content-Length");
+    return request.getHeaders().contains("Transfer-Encoding")
+        || (length != null && !length.trim().equals("0"));
   }
 
   private HttpResponse<String> handle(HttpRequest<?> request, byte[] body) {
@@ -126,8 +138,13 @@ public class Ec2QueryController {
       if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith(FORM)) {
         throw Ec2Exception.invalidParameterValue("The request body must be " + FORM + ", not " + contentType);
       }
-      parser.parseInto(new String(body, StandardCharsets.UTF_8), params);
+      parser.parseBodyInto(body, params);
     }
-    return new QueryParameters(params);
+    String version = params.get(QueryParameters.VERSION);
+    if (version != null && !version.equals(EC2_VERSION)) {
+      throw Ec2Exception.badRequest("NoSuchVersion", "The requested version (" + version
+          + ") of service AmazonEC2 does not exist; Tapline serves " + EC2_VERSION);
+    }
+    return new QueryParameters(params, parser.limits());
   }
 }

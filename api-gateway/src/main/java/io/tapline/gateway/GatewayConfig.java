@@ -2,6 +2,7 @@ package io.tapline.gateway;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.tapline.gateway.domain.QueryLimits;
 import java.time.Duration;
 
 /**
@@ -25,6 +26,16 @@ public class GatewayConfig {
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   /** Most Query parameters one call may carry. */
   private int maxParameters = DEFAULT_MAX_PARAMETERS;
+  /** Longest parameter value (characters); longer ones are an InvalidParameterValue. */
+  private int maxValueLength = QueryLimits.DEFAULT_MAX_VALUE_LENGTH;
+  /** Largest list index N in Name.N; lists start at 1. */
+  private int maxListIndex = QueryLimits.DEFAULT_MAX_LIST_INDEX;
+  /** Most Filter.N per Describe call; more is FilterLimitExceeded. */
+  private int maxFilters = QueryLimits.DEFAULT_MAX_FILTERS;
+  /** Most Filter.N.Value.M per filter; more is FilterLimitExceeded (EC2: 200). */
+  private int maxFilterValues = QueryLimits.DEFAULT_MAX_FILTER_VALUES;
+  /** Longest filter value (characters); bounds the wildcard matcher's work. */
+  private int maxFilterValueLength = QueryLimits.DEFAULT_MAX_FILTER_VALUE_LENGTH;
   /** How long start-up waits for Kafka (topics, results reader, resource view) before going on. */
   private Duration startupTimeout = Duration.ofSeconds(30);
 
@@ -60,6 +71,52 @@ public class GatewayConfig {
     this.maxParameters = maxParameters;
   }
 
+  public int getMaxValueLength() {
+    return maxValueLength;
+  }
+
+  public void setMaxValueLength(int maxValueLength) {
+    this.maxValueLength = maxValueLength;
+  }
+
+  public int getMaxListIndex() {
+    return maxListIndex;
+  }
+
+  public void setMaxListIndex(int maxListIndex) {
+    this.maxListIndex = maxListIndex;
+  }
+
+  public int getMaxFilters() {
+    return maxFilters;
+  }
+
+  public void setMaxFilters(int maxFilters) {
+    this.maxFilters = maxFilters;
+  }
+
+  public int getMaxFilterValues() {
+    return maxFilterValues;
+  }
+
+  public void setMaxFilterValues(int maxFilterValues) {
+    this.maxFilterValues = maxFilterValues;
+  }
+
+  public int getMaxFilterValueLength() {
+    return maxFilterValueLength;
+  }
+
+  public void setMaxFilterValueLength(int maxFilterValueLength) {
+    this.maxFilterValueLength = maxFilterValueLength;
+  }
+
+  /** The request bounds the Query parser and the Describe filters apply. */
+  public QueryLimits queryLimits() {
+    return new QueryLimits(maxParameters, QueryLimits.DEFAULT_MAX_NAME_LENGTH, maxValueLength, maxListIndex,
+        maxFilters, maxFilterValues, maxFilterValueLength);
+  }
+
   public Duration getStartupTimeout() {
     return startupTimeout;
   }
@@ -82,11 +139,24 @@ public class GatewayConfig {
     if (maxParameters < 10) {
       throw new IllegalArgumentException("tapline.gateway.max-parameters must be at least 10: " + maxParameters);
     }
+    atLeast("max-value-length", maxValueLength, 256);
+    atLeast("max-list-index", maxListIndex, 1);
+    atLeast("max-filters", maxFilters, 1);
+    atLeast("max-filter-values", maxFilterValues, 1);
+    atLeast("max-filter-value-length", maxFilterValueLength, 1);
+  }
+
+  private static void atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException("tapline.gateway." + name + " must be at least " + min + ": " + value);
+    }
   }
 
   @Override
   public String toString() {
     return "command-timeout=" + commandTimeout + ", max-clock-skew=" + maxClockSkew + ", max-body-bytes="
-        + maxBodyBytes + ", max-parameters=" + maxParameters + ", startup-timeout=" + startupTimeout;
+        + maxBodyBytes + ", max-parameters=" + maxParameters + ", max-value-length=" + maxValueLength
+        + ", max-list-index=" + maxListIndex + ", max-filters=" + maxFilters + ", max-filter-values="
+        + maxFilterValues + ", max-filter-value-length=" + maxFilterValueLength + ", startup-timeout=" + startupTimeout;
   }
 }

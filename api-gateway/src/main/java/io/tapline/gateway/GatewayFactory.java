@@ -89,7 +89,7 @@ public class GatewayFactory {
 
   @Singleton
   QueryParser queryParser(GatewayConfig config) {
-    return new QueryParser(config.getMaxParameters());
+    return new QueryParser(config.queryLimits());
   }
 
   @Singleton

@@ -29,9 +29,16 @@ public final class QueryParameters {
       "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token");
 
   private final Map<String, String> values;
+  private final QueryLimits limits;
 
   public QueryParameters(Map<String, String> values) {
+    this(values, QueryLimits.DEFAULTS);
+  }
+
+  /** Parameters whose filters are bounded by {@code limits} (number, values per filter, length). */
+  public QueryParameters(Map<String, String> values, QueryLimits limits) {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.limits = limits;
   }
 
   public Map<String, String> asMap() {
@@ -94,18 +101,18 @@ public final class QueryParameters {
     }
   }
 
-  /** The members of list {@code prefix} ({@code prefix.1}, {@code prefix.2}, ...) by index. */
+  /**
+   * The members of list {@code prefix} ({@code prefix.1}, {@code prefix.2}, ...) in index order.
+   * Gaps are allowed ({@code .1} and {@code .3} make a list of two), as the AWS Query protocol
+   * collects members by index; the indexes are only sorted, never used as sizes.
+   */
   public List<String> list(String prefix) {
     TreeMap<Integer, String> byIndex = new TreeMap<>();
     String lead = prefix + ".";
     for (Map.Entry<String, String> e : values.entrySet()) {
       String key = e.getKey();
       if (key.startsWith(lead)) {
-        String rest = key.substring(lead.length());
-        Integer index = parseIndex(rest, key);
-        if (index != null) {
-          byIndex.put(index, e.getValue());
-        }
+        byIndex.put(index(key.substring(lead.length()), key), e.getValue());
       }
     }
     return List.copyOf(byIndex.values());
@@ -122,18 +129,26 @@ public final class QueryParameters {
         continue;
       }
       String[] parts = key.substring(lead.length()).split("\\.", -1);
-      Integer n = parts.length >= 2 ? parseIndex(parts[0], key) : null;
-      if (n == null) {
+      if (parts.length < 2) {
         throw Ec2Exception.invalidParameterValue("The parameter " + key + " is not a valid filter parameter");
       }
+      int n = index(parts[0], key);
       if (parts.length == 2 && parts[1].equals("Name")) {
         names.put(n, e.getValue());
-      } else if (parts.length == 3 && parts[1].equals("Value")) {
-        Integer m = parseIndex(parts[2], key);
-        if (m == null) {
-          throw Ec2Exception.invalidParameterValue("The parameter " + key + " is not a valid filter parameter");
+        if (names.size() > limits.maxFilters()) {
+          throw filterLimit("The request has more than " + limits.maxFilters() + " filters");
         }
-        filterValues.computeIfAbsent(n, k -> new TreeMap<>()).put(m, e.getValue());
+      } else if (parts.length == 3 && parts[1].equals("Value")) {
+        int m = index(parts[2], key);
+        if (e.getValue().length() > limits.maxFilterValueLength()) {
+          throw Ec2Exception.invalidParameterValue("The value of " + key + " is longer than "
+              + limits.maxFilterValueLength() + " characters");
+        }
+        TreeMap<Integer, String> forFilter = filterValues.computeIfAbsent(n, k -> new TreeMap<>());
+        forFilter.put(m, e.getValue());
+        if (forFilter.size() > limits.maxFilterValues()) {
+          throw filterLimit("Filter." + n + " has more than " + limits.maxFilterValues() + " values");
+        }
       } else {
         throw Ec2Exception.invalidParameterValue("The parameter " + key + " is not a valid filter parameter");
       }
@@ -151,15 +166,21 @@ public final class QueryParameters {
     return filters;
   }
 
-  private static Integer parseIndex(String text, String key) {
-    if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(Character::isDigit)) {
-      return null;
+  /** EC2's answer to too many filters or filter values. */
+  private static Ec2Exception filterLimit(String message) {
+    return Ec2Exception.badRequest("FilterLimitExceeded", message);
+  }
+
+  /** A list index: 1 to maxListIndex, ASCII digits, no sign or leading zero. */
+  private int index(String text, String key) {
+    boolean ok = !text.isEmpty() && text.length() <= 9 && text.charAt(0) != '0'
+        && text.chars().allMatch(c -> c >= '0' && c <= '9')
+        && Integer.parseInt(text) <= limits.maxListIndex();
+    if (!ok) {
+      throw Ec2Exception.invalidParameterValue("The list index in " + QueryParser.printable(key)
+          + " must be a whole number from 1 to " + limits.maxListIndex() + " without leading zeros");
     }
-    int index = Integer.parseInt(text);
-    if (index < 1) {
-      throw Ec2Exception.invalidParameterValue("List index in " + key + " must start at 1");
-    }
-    return index;
+    return Integer.parseInt(text);
   }
 
   @Override

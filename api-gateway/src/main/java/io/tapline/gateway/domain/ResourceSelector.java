@@ -74,7 +74,8 @@ public final class ResourceSelector<T> {
     }
     for (QueryFilter filter : query.filters()) {
       Function<T, List<String>> values = valuesOf(filter.name());
-      sorted = sorted.stream().filter(r -> filter.matchesAny(values.apply(r))).toList();
+      java.util.function.Predicate<List<String>> matcher = filter.matcher();
+      sorted = sorted.stream().filter(r -> matcher.test(values.apply(r))).toList();
     }
     Optional<String> after = query.nextToken().map(ResourceSelector::decodeToken);
     if (after.isPresent()) {

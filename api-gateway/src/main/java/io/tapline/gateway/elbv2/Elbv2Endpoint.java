@@ -18,7 +18,6 @@ import io.tapline.gateway.domain.Ec2Exception;
 import io.tapline.gateway.domain.QueryParser;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,6 +42,8 @@ public class Elbv2Endpoint implements AutoCloseable {
   public static final String SIGNING_SERVICE = "elasticloadbalancing";
   private static final String XML = "text/xml;charset=UTF-8";
   private static final String FORM = "application/x-www-form-urlencoded";
+  /** The AWS Query protocol's answer to a Version the service does not have. */
+  private static final String NO_SUCH_VERSION = "NoSuchVersion";
 
   private final SigV4Verifier verifier;
   private final QueryParser parser;
@@ -54,7 +55,7 @@ public class Elbv2Endpoint implements AutoCloseable {
   public Elbv2Endpoint(AccessKeyStore keys, GatewayConfig config, KafkaConfig kafka, GatewayKafka gatewayKafka,
       MeterRegistry registry) {
     this.verifier = new SigV4Verifier(keys::find, SIGNING_SERVICE, config.getMaxClockSkew(), Clock.systemUTC());
-    this.parser = new QueryParser(config.getMaxParameters());
+    this.parser = new QueryParser(config.queryLimits());
     this.config = config;
     this.registry = registry;
     this.health = new KafkaTargetHealthView(kafka.getBootstrapServers()).start();
@@ -122,12 +123,17 @@ public class Elbv2Endpoint implements AutoCloseable {
         if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
           throw Elbv2Exception.validation("The request body must be " + FORM + ", not " + contentType);
         }
-        parser.parseInto(new String(request.body(), StandardCharsets.UTF_8), params);
+        parser.parseBodyInto(request.body(), params);
+      }
+      String version = params.get("Version");
+      if (version != null && !version.equals(Elbv2ApiService.VERSION)) {
+        throw Elbv2Exception.badRequest(NO_SUCH_VERSION, "The requested version (" + version
+            + ") of service ElasticLoadBalancing does not exist; Tapline serves " + Elbv2ApiService.VERSION);
       }
       return params;
     } catch (Ec2Exception e) {
-      throw new Elbv2Exception(e.code().equals("InvalidParameterValue") ? "ValidationError" : e.code(),
-          e.getMessage(), e.httpStatus());
+      throw new Elbv2Exception(e.code().equals("InvalidParameterValue") || e.code().equals("UnknownParameter")
+          ? "ValidationError" : e.code(), e.getMessage(), e.httpStatus());
     }
   }
 
