@@ -73,12 +73,13 @@ final class LoadBalancingAvro {
         .setTimeoutSeconds(check.timeoutSeconds())
         .setHealthyThresholdCount(check.healthyThresholdCount())
         .setUnhealthyThresholdCount(check.unhealthyThresholdCount())
+        .setMatcher(check.matcher())
         .build();
   }
 
   static HealthCheck healthCheckFromAvro(TargetGroupHealthCheck check) {
     return check == null ? null : new HealthCheck(check.getProtocol(), check.getPort(), check.getPath(),
         check.getIntervalSeconds(), check.getTimeoutSeconds(), check.getHealthyThresholdCount(),
-        check.getUnhealthyThresholdCount());
+        check.getUnhealthyThresholdCount(), check.getMatcher());
   }
 }

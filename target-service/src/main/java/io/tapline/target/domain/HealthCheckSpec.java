@@ -1,5 +1,6 @@
 package io.tapline.target.domain;
 
+import io.tapline.packet.http.HttpCodeMatcher;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.tapline.target.health;
 import io.tapline.schemas.TargetHealthReason;
 import io.tapline.target.domain.AllowedRanges;
 import io.tapline.target.domain.HealthCheckSpec;
-import io.tapline.target.domain.HttpCodeMatcher;
+import io.tapline.packet.http.HttpCodeMatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet6Address;

@@ -6,7 +6,7 @@ import io.tapline.target.domain.DeliveryTarget;
 import io.tapline.schemas.avro.TargetGroupHealthCheck;
 import io.tapline.target.domain.Endpoint;
 import io.tapline.target.domain.HealthCheckSpec;
-import io.tapline.target.domain.HttpCodeMatcher;
+import io.tapline.packet.http.HttpCodeMatcher;
 import io.tapline.target.domain.MemberHealthHook;
 import io.tapline.target.domain.TargetDirectory;
 import java.time.Duration;

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param timeoutSeconds          seconds after which a check counts as failed
  * @param healthyThresholdCount   consecutive successes to become healthy
  * @param unhealthyThresholdCount consecutive failures to become unhealthy
+ * @param matcher                 HTTP codes that pass ({@code Matcher.HttpCode}, e.g. "200-299"); null for
+ *                                the provider's default (200-399) and for TCP
  */
 public record HealthCheck(String protocol, Integer port, String path, int intervalSeconds, int timeoutSeconds,
-    int healthyThresholdCount, int unhealthyThresholdCount) {
+    int healthyThresholdCount, int unhealthyThresholdCount, String matcher) {
 
   public static final String TCP = "TCP";
   public static final String HTTP = "HTTP";

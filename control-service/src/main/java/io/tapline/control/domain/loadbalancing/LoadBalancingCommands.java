@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.tapline.packet.http.HttpCodeMatcher;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -232,6 +233,17 @@ public final class LoadBalancingCommands {
     } else if (params.string("HealthCheckPath").isPresent()) {
       throw new ElbException(INVALID_CONFIGURATION_REQUEST, "A health check path can only be set for HTTP health checks");
     }
+    String matcher = params.string("Matcher.HttpCode").map(String::strip).orElse(null);
+    if (matcher != null) {
+      if (!protocol.equals(HealthCheck.HTTP)) {
+        throw new ElbException(INVALID_CONFIGURATION_REQUEST, "A matcher can only be set for HTTP health checks");
+      }
+      // The same grammar the target service checks responses with: codes 200-599, single, ranges, lists.
+      if (HttpCodeMatcher.parse(matcher).isEmpty()) {
+        throw ElbException.validation("Matcher.HttpCode must be HTTP codes from 200 to 599: a code ('200'), a range "
+            + "('200-299') or a comma-separated list of both ('200,202,300-302')");
+      }
+    }
     if (params.string("HealthCheckEnabled").map(v -> v.equalsIgnoreCase("false")).orElse(false)) {
       throw new ElbException(INVALID_CONFIGURATION_REQUEST, "Health checks cannot be disabled for target groups of target type 'ip'");
     }
@@ -240,7 +252,7 @@ public final class LoadBalancingCommands {
         .orElse(protocol.equals(HealthCheck.HTTP) ? 6 : 10);
     int healthy = params.integer("HealthyThresholdCount", 2, 10).orElse(5);
     int unhealthy = params.integer("UnhealthyThresholdCount", 2, 10).orElse(2);
-    return new HealthCheck(protocol, port, path, interval, timeout, healthy, unhealthy);
+    return new HealthCheck(protocol, port, path, interval, timeout, healthy, unhealthy, matcher);
   }
 
   /** A path an HTTP request line can carry as is: '/', visible ASCII, no space or control character. */

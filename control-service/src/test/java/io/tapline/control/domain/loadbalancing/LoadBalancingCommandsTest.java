@@ -90,7 +90,7 @@ class LoadBalancingCommandsTest {
   void targetGroupValidationFollowsTheProvider() {
     String arn = createTargetGroup("ids");
     TargetGroup group = (TargetGroup) state.account(ACCOUNT).record(arn).orElseThrow().resource();
-    assertEquals(new HealthCheck("TCP", 8080, null, 1, 1, 2, 3), group.healthCheck());
+    assertEquals(new HealthCheck("TCP", 8080, null, 1, 1, 2, 3, null), group.healthCheck());
     assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "tcp", "Protocol", "TCP", "Port", "80",
         "TargetType", "ip")));
     assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "inst", "Protocol", "UDP", "Port", "4789")));
@@ -100,7 +100,7 @@ class LoadBalancingCommandsTest {
         "Port", "4790", "TargetType", "ip")));
     TargetGroup defaults = (TargetGroup) accept("CreateTargetGroup", map("Name", "d", "Protocol", "UDP", "Port", "4789",
         "TargetType", "ip")).affected().getFirst().resource();
-    assertEquals(new HealthCheck("TCP", null, null, 30, 10, 5, 2), defaults.healthCheck());
+    assertEquals(new HealthCheck("TCP", null, null, 30, 10, 5, 2, null), defaults.healthCheck());
   }
 
   @Test

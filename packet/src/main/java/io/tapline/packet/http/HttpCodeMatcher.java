@@ -1,4 +1,4 @@
-package io.tapline.target.domain;
+package io.tapline.packet.http;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tapline.target.domain;
+package io.tapline.packet.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
