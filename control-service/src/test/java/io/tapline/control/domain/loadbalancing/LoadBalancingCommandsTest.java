@@ -104,6 +104,21 @@ class LoadBalancingCommandsTest {
   }
 
   @Test
+  void anHttpHealthCheckKeepsItsMatcherAndABadOneIsRefused() {
+    TargetGroup group = (TargetGroup) accept("CreateTargetGroup", map("Name", "http", "Protocol", "UDP", "Port", "4789",
+        "TargetType", "ip", "HealthCheckProtocol", "HTTP", "HealthCheckPort", "8080", "Matcher.HttpCode", "200,202-204"))
+        .affected().getFirst().resource();
+    assertEquals("200,202-204", group.healthCheck().matcher());
+
+    for (String bad : new String[] {"199", "600", "200-", "abc", "204-200", "200,,202"}) {
+      assertEquals("ValidationError", reject("CreateTargetGroup", map("Name", "m", "Protocol", "UDP", "Port", "4789",
+          "TargetType", "ip", "HealthCheckProtocol", "HTTP", "Matcher.HttpCode", bad)), bad);
+    }
+    assertEquals("InvalidConfigurationRequest", reject("CreateTargetGroup", map("Name", "m", "Protocol", "UDP",
+        "Port", "4789", "TargetType", "ip", "Matcher.HttpCode", "200")));
+  }
+
+  @Test
   void registerAndDeregisterTargetsChangeTheMembers() {
     String tg = createTargetGroup("ids");
     accept("RegisterTargets", map("TargetGroupArn", tg, "Targets.member.1.Id", "10.0.0.1",
