@@ -143,20 +143,26 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4_000);
     props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
-    try (Admin admin = Admin.create(props)) {
+    Admin admin = null;
+    try {
       while (System.nanoTime() < deadline) {
         if (!node.isRunning()) {
           throw new IllegalStateException("Kafka node " + node.id + " exited; see " + node.logFile + ":\n"
               + EmbeddedKafkaBroker.tail(node.logFile));
         }
-        try {
-          Set<Integer> live = admin.describeCluster().nodes().get(4, TimeUnit.SECONDS).stream().map(Node::id)
-              .collect(Collectors.toSet());
-          if (live.contains(node.id)) {
-            return;
+        if (admin == null && node.portOpen()) {
+          admin = Admin.create(props); // not before: an admin client logs every refused connection
+        }
+        if (admin != null) {
+          try {
+            Set<Integer> live = admin.describeCluster().nodes().get(4, TimeUnit.SECONDS).stream().map(Node::id)
+                .collect(Collectors.toSet());
+            if (live.contains(node.id)) {
+              return;
+            }
+          } catch (Exception e) {
+            // not ready yet
           }
-        } catch (Exception e) {
-          // not ready yet
         }
         try {
           Thread.sleep(200);
@@ -164,6 +170,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while waiting for Kafka node " + node.id, e);
         }
+      }
+    } finally {
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(2));
       }
     }
     throw new IllegalStateException("Kafka node " + node.id + " was not ready within " + READY_TIMEOUT + "; see "
@@ -178,13 +188,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     nodes.forEach(ClusterNode::awaitStopped);
   }
 
-  /** Stops every node and deletes the data folders (tests). */
+  /**
+   * Stops every node and deletes their data (tests); each node's broker.log stays, for a look at
+   * what a node did after the test.
+   */
   public void closeAndDeleteData() {
     close();
-    try (Stream<Path> paths = Files.walk(dataDir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("could not delete the cluster's data folder " + dataDir + ": " + e);
+    for (ClusterNode node : nodes) {
+      try (Stream<Path> paths = Files.walk(node.dir.resolve("logs"))) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        System.err.println("could not delete the data of Kafka node " + node.id + ": " + e);
+      }
     }
   }
 
@@ -209,6 +224,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     String address() {
       return "127.0.0.1:" + port;
+    }
+
+    boolean portOpen() {
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
     }
 
     synchronized boolean isRunning() {
