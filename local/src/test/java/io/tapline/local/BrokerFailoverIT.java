@@ -127,8 +127,13 @@ class BrokerFailoverIT {
         with(common, "MICRONAUT_SERVER_PORT", gatewayPort), logs);
     launch("target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
         with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort, "TAPLINE_TARGET_AUTO_OFFSET_RESET", "earliest"), logs);
+    // Finding of this test: with the default 10 s transaction timeout, a transaction held open by
+    // the leader failover is aborted by its coordinator with an epoch bump, the filter's producer
+    // is fenced (ProducerFencedException) and its pipeline stops for good (health DOWN). Until the
+    // filter recreates its producer on such a fence, the test gives transactions room to outlast
+    // the failover.
     launch("filter-service", "io.tapline.filter.FilterMain", filterPort, DATA_PLANE_JVM,
-        with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort), logs);
+        with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort, "TAPLINE_FILTER_TRANSACTION_TIMEOUT_MS", 60_000), logs);
     launch("capture-service", "io.tapline.capture.CaptureMain", capturePort, DATA_PLANE_JVM,
         with(common, "TAPLINE_CAPTURE_HTTP_PORT", capturePort,
             "TAPLINE_CAPTURE_INTERFACES", SampleTraffic.captureEntry(SOURCE_ENI, pcap, "recorded", true)), logs);
@@ -255,6 +260,11 @@ class BrokerFailoverIT {
     running.set(false);
     load.shutdown();
     assertTrue(load.awaitTermination(API_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS));
+
+    for (ServiceProcess service : services.values()) {
+      assertEquals(200, healthStatus(service), () -> service.name() + " is not healthy after the outage:\n"
+          + service.tail());
+    }
 
     // Then: the pipeline drains: capture stops, the filter consumes every captured batch, the
     // target's group passes every committed mirrored batch, and the receiver is still
@@ -481,6 +491,13 @@ class BrokerFailoverIT {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), process.name() + " /metrics");
       return response.body();
+    }
+  }
+
+  private static int healthStatus(ServiceProcess process) throws Exception {
+    try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + process.httpPort() + "/health"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
   }
 
