@@ -250,7 +250,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static ProcessBuilder javaProcess(List<String> mainAndArgs) {
+  static ProcessBuilder javaProcess(List<String> mainAndArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xms64m");
@@ -263,7 +263,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return new ProcessBuilder(command);
   }
 
-  private static String tail(Path file) {
+  static String tail(Path file) {
     try {
       List<String> lines = Files.readAllLines(file);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
@@ -272,7 +272,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
