@@ -17,7 +17,7 @@ case "${1:-}" in
     mkdir -p "$out"
     ./mvnw -B -q -DskipTests -pl "$SERVICES" -am install
     # Without -am: only the five services' runtime trees (the modules their tests use are not copied).
-    ./mvnw -B -q -o -pl "$SERVICES" dependency:copy-dependencies \
+    ./mvnw -B -q -pl "$SERVICES" dependency:copy-dependencies \
       -DincludeScope=runtime -DexcludeArtifactIds="$EXCLUDES" -DoutputDirectory="$out"
     for m in api-gateway control-service capture-service filter-service target-service; do
       cp "$m"/target/"$m"-*.jar "$out"/
