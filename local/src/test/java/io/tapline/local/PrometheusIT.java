@@ -115,7 +115,7 @@ class PrometheusIT {
         "--storage.tsdb.path=" + workDir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port,
         "--log.level=warn").redirectErrorStream(true).redirectOutput(workDir.resolve("prometheus.log").toFile())
         .start();
-    await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))
+    await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> get("/-/ready").statusCode() == 200);
 
     var credentials = StaticCredentialsProvider.create(
