@@ -156,7 +156,7 @@ class PrometheusIT {
   @Test
   @Order(1)
   void everyServiceIsUpAndItsSeriesAreThere() {
-    await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+    await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
       Map<String, String> health = new HashMap<>();
       for (JsonNode target : api("/api/v1/targets").path("data").path("activeTargets")) {
         health.put(target.path("labels").path("job").asText(), target.path("health").asText());
@@ -179,7 +179,7 @@ class PrometheusIT {
     expected.put("tapline_target_delivery_latency_seconds_bucket", Set.of("tapline-target"));
     expected.put("tapline_target_member_healthy", Set.of("tapline-target"));
     expected.put("kafka_consumer_fetch_manager_records_lag_max", Set.of("tapline-filter", "tapline-target"));
-    await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+    await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
       for (Map.Entry<String, Set<String>> series : expected.entrySet()) {
         Set<String> jobs = new TreeSet<>();
         for (JsonNode r : query("group by (job) (" + series.getKey() + ")")) {
