@@ -4,7 +4,7 @@
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY . .
-RUN bash deploy/image-libs.sh copy /app/lib \
+RUN TAPLINE_IMAGE_BUILD=1 bash deploy/image-libs.sh copy /app/lib \
  && javac -d /tmp/sample -cp packet/target/classes local/src/main/java/io/tapline/local/SampleTraffic.java \
  && java -cp /tmp/sample:packet/target/classes io.tapline.local.SampleTraffic /app/sample/web-server.pcap
 
