@@ -98,9 +98,26 @@ public final class SampleTraffic {
   static String defaultCaptureInterfaces(Path dataDir) {
     Path pcap = dataDir.resolve("sample").resolve("web-server.pcap");
     if (!Files.exists(pcap)) {
-      write(pcap, generate(1, 10_000, 1_700_000_000_000_000L, 1_000));
+      writeSample(pcap);
     }
     return captureEntry(SERVER_ENI, pcap, "recorded", true);
+  }
+
+  /**
+   * Writes the local stack's sample pcap (the same seed, count and spacing) to the path given, so a
+   * container image or an init step makes the sample instead of expecting the user to bring one.
+   */
+  public static void main(String[] args) {
+    if (args.length != 1) {
+      System.err.println("usage: SampleTraffic <output.pcap>");
+      System.exit(2);
+    }
+    writeSample(Path.of(args[0]));
+  }
+
+  /** The sample: 10,000 frames of the seeded web server, one per millisecond (1,000 packets/s). */
+  static void writeSample(Path pcap) {
+    write(pcap, generate(1, 10_000, 1_700_000_000_000_000L, 1_000));
   }
 
   /** One tapline.capture.interfaces entry replaying {@code pcap} as the sample server's interface. */
