@@ -128,6 +128,8 @@ public class Ec2QueryController {
       }
       parser.parseInto(new String(body, StandardCharsets.UTF_8), params);
     }
+    // a presigned request's X-Amz-* signature fields are not API parameters
+    params.keySet().removeIf(name -> name.startsWith("X-Amz-"));
     return new QueryParameters(params);
   }
 }

@@ -53,7 +53,8 @@ public class Elbv2Endpoint implements AutoCloseable {
 
   public Elbv2Endpoint(AccessKeyStore keys, GatewayConfig config, KafkaConfig kafka, GatewayKafka gatewayKafka,
       MeterRegistry registry) {
-    this.verifier = new SigV4Verifier(keys::find, SIGNING_SERVICE, config.getMaxClockSkew(), Clock.systemUTC());
+    this.verifier = new SigV4Verifier(keys::find, SIGNING_SERVICE, config.getRegions(), config.getMaxClockSkew(),
+        Clock.systemUTC());
     this.parser = new QueryParser(config.getMaxParameters());
     this.config = config;
     this.registry = registry;
@@ -124,6 +125,8 @@ public class Elbv2Endpoint implements AutoCloseable {
         }
         parser.parseInto(new String(request.body(), StandardCharsets.UTF_8), params);
       }
+      // a presigned request's X-Amz-* signature fields are not API parameters
+      params.keySet().removeIf(name -> name.startsWith("X-Amz-"));
       return params;
     } catch (Ec2Exception e) {
       throw new Elbv2Exception(e.code().equals("InvalidParameterValue") ? "ValidationError" : e.code(),
