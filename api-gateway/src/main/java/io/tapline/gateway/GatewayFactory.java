@@ -35,7 +35,8 @@ public class GatewayFactory {
   @Context
   @Bean(preDestroy = "close")
   GatewayKafka gatewayKafka(GatewayConfig config, KafkaConfig kafka, MeterRegistry registry,
-                            HttpServerConfiguration server) {
+                            HttpServerConfiguration server, AccessKeyStore keys) {
+    // keys is a parameter so a gateway without keys refuses before it connects to Kafka
     config.validate();
     if (server.getMaxRequestSize() <= config.getMaxBodyBytes()) {
       // Netty would refuse such bodies before the gateway could: keep its cap above ours
