@@ -167,7 +167,7 @@ class ControlPlaneCrashIT {
     }
   }
 
-  private static Ec2Client client(String endpoint) {
+  private Ec2Client client(String endpoint) {
     return Ec2Client.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
