@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapline.gateway.GatewayApplication.RunningGateway;
 import io.tapline.testing.KafkaFixture;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -324,6 +325,12 @@ class GatewayIT {
     HttpResponse<String> health = raw.get(gateway.managementUri().resolve("/health"));
     assertEquals(200, health.statusCode(), health.body());
     assertTrue(health.body().contains("UP"), health.body());
+
+    // And the management port listens on 127.0.0.1 only: ::1, another loopback address, is refused
+    // there, while the API port (every interface) answers on it
+    assertThrows(java.io.IOException.class,
+        () -> raw.get(URI.create("http://[::1]:" + gateway.managementPort() + "/health")));
+    assertEquals(404, raw.get(URI.create("http://[::1]:" + gateway.port() + "/health")).statusCode());
 
     HttpResponse<String> prometheus = raw.get(gateway.managementUri().resolve("/prometheus"));
     assertEquals(200, prometheus.statusCode());
