@@ -10,7 +10,7 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the api-gateway: {@link #main} for the process (configuration from application.properties,
+ * Starts the api-gateway: {@link #main} for the process (configuration from application-gateway.properties,
  * environment and system properties), {@link #start(Map)} for the local launcher and tests.
  */
 public final class GatewayApplication {

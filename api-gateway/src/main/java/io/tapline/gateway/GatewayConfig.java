@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Settings under {@code tapline.gateway.*} (environment: {@code TAPLINE_GATEWAY_*}). The HTTP port
  * is {@code tapline.gateway.port} (default 8780), applied through {@code micronaut.server.port}.
  * Access keys come from {@link CredentialsConfig}; the management port (health, metrics) is set in
- * application.properties from {@code tapline.gateway.management-port} and {@code -host}.
+ * application-gateway.properties from {@code tapline.gateway.management-port} and {@code -host}.
  */
 @Requires(env = GatewayApplication.ENVIRONMENT)
 @ConfigurationProperties("tapline.gateway")
