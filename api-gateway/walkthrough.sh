@@ -11,15 +11,22 @@
 # already deleted answers NotFound, which the script reports and accepts.
 #
 # Environment: TAPLINE_ENDPOINT (default http://localhost:8780), AWS_CLI (default /usr/bin/aws),
-# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (default: the local stack's key pair),
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE (default: the local stack's key, from the
+# tapline profile the launcher wrote under .tapline/; there is no built-in key),
 # AWS_DEFAULT_REGION (default us-east-1; any region works), WALKTHROUGH_PREFIX (ClientToken prefix,
 # default "walkthrough").
 set -euo pipefail
 
 ENDPOINT="${TAPLINE_ENDPOINT:-http://localhost:8780}"
 AWS_CLI="${AWS_CLI:-/usr/bin/aws}"
-export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-AKIATAPLINELOCAL0001}"
-export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-tapline-local-secret-key-0001}"
+LOCAL_DATA="$(cd "$(dirname "$0")/.." && pwd)/.tapline"
+if [[ -z "${AWS_ACCESS_KEY_ID:-}" && -z "${AWS_PROFILE:-}" ]]; then
+  if [[ ! -f "$LOCAL_DATA/aws-credentials" ]]; then
+    echo "walkthrough: no AWS_ACCESS_KEY_ID or AWS_PROFILE, and no $LOCAL_DATA/aws-credentials (./tapline up writes it)" >&2
+    exit 1
+  fi
+  export AWS_SHARED_CREDENTIALS_FILE="$LOCAL_DATA/aws-credentials" AWS_CONFIG_FILE="$LOCAL_DATA/aws-config" AWS_PROFILE=tapline
+fi
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}"
 export AWS_PAGER=""
 PREFIX="${WALKTHROUGH_PREFIX:-walkthrough}"

@@ -145,6 +145,8 @@ public class Ec2QueryController {
       throw Ec2Exception.badRequest("NoSuchVersion", "The requested version (" + version
           + ") of service AmazonEC2 does not exist; Tapline serves " + EC2_VERSION);
     }
+    // a presigned request's X-Amz-* signature fields are not API parameters
+    params.keySet().removeIf(name -> name.startsWith("X-Amz-"));
     return new QueryParameters(params, parser.limits());
   }
 }

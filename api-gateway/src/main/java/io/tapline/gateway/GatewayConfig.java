@@ -4,11 +4,14 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.tapline.gateway.domain.QueryLimits;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Settings under {@code tapline.gateway.*} (environment: {@code TAPLINE_GATEWAY_*}). The HTTP port
  * is {@code tapline.gateway.port} (default 8780), applied through {@code micronaut.server.port}.
- * Access keys are {@link CredentialsConfig} entries {@code tapline.gateway.credentials[N]}.
+ * Access keys come from {@link CredentialsConfig}; the management port (health, metrics) is set in
+ * application-gateway.properties from {@code tapline.gateway.management-port} and {@code -host}.
  */
 @Requires(env = GatewayApplication.ENVIRONMENT)
 @ConfigurationProperties("tapline.gateway")
@@ -20,8 +23,15 @@ public class GatewayConfig {
 
   /** How long a call may wait for Kafka, the control service and the view, in total. */
   private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+  /** The provider allows 5 minutes between a request's signing time and its own clock. */
+  public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+  public static final List<String> DEFAULT_REGIONS = List.of("us-east-1");
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+
   /** How far a signature's time may be from the gateway's clock, either way. */
-  private Duration maxClockSkew = Duration.ofMinutes(15);
+  private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
+  /** Regions served: a signature scoped to another region is refused. */
+  private List<String> regions = DEFAULT_REGIONS;
   /** Largest request body accepted; larger ones are refused with an EC2 error. */
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   /** Most Query parameters one call may carry. */
@@ -53,6 +63,14 @@ public class GatewayConfig {
 
   public void setMaxClockSkew(Duration maxClockSkew) {
     this.maxClockSkew = maxClockSkew;
+  }
+
+  public List<String> getRegions() {
+    return regions;
+  }
+
+  public void setRegions(List<String> regions) {
+    this.regions = regions.stream().map(String::strip).filter(r -> !r.isEmpty()).toList();
   }
 
   public int getMaxBodyBytes() {
@@ -133,6 +151,14 @@ public class GatewayConfig {
     if (maxClockSkew.isNegative()) {
       throw new IllegalArgumentException("tapline.gateway.max-clock-skew must not be negative: " + maxClockSkew);
     }
+    if (regions.isEmpty()) {
+      throw new IllegalArgumentException("tapline.gateway.regions must name at least one region, e.g. us-east-1");
+    }
+    for (String region : regions) {
+      if (!REGION.matcher(region).matches()) {
+        throw new IllegalArgumentException("tapline.gateway.regions: '" + region + "' is not a region name like us-east-1");
+      }
+    }
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("tapline.gateway.max-body-bytes must be at least 1024: " + maxBodyBytes);
     }
@@ -154,9 +180,10 @@ public class GatewayConfig {
 
   @Override
   public String toString() {
-    return "command-timeout=" + commandTimeout + ", max-clock-skew=" + maxClockSkew + ", max-body-bytes="
-        + maxBodyBytes + ", max-parameters=" + maxParameters + ", max-value-length=" + maxValueLength
-        + ", max-list-index=" + maxListIndex + ", max-filters=" + maxFilters + ", max-filter-values="
-        + maxFilterValues + ", max-filter-value-length=" + maxFilterValueLength + ", startup-timeout=" + startupTimeout;
+    return "command-timeout=" + commandTimeout + ", max-clock-skew=" + maxClockSkew + ", regions=" + regions
+        + ", max-body-bytes=" + maxBodyBytes + ", max-parameters=" + maxParameters + ", max-value-length="
+        + maxValueLength + ", max-list-index=" + maxListIndex + ", max-filters=" + maxFilters
+        + ", max-filter-values=" + maxFilterValues + ", max-filter-value-length=" + maxFilterValueLength
+        + ", startup-timeout=" + startupTimeout;
   }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.env.Environment;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.tapline.gateway.api.Ec2ApiService;
 import io.tapline.gateway.auth.AccessKey;
@@ -14,7 +15,6 @@ import io.tapline.gateway.auth.SigV4Verifier;
 import io.tapline.gateway.domain.QueryParser;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +29,14 @@ public class GatewayFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayFactory.class);
 
-  /** Accepted when no {@code tapline.gateway.credentials} are configured (local stack). */
-  public static final AccessKey DEFAULT_ACCESS_KEY =
-      new AccessKey("AKIATAPLINELOCAL0001", "tapline-local-secret-key-0001", "123456789012");
-
   /** The signing name EC2 clients put into their credential scope. */
   public static final String SIGNING_SERVICE = "ec2";
 
   @Context
   @Bean(preDestroy = "close")
   GatewayKafka gatewayKafka(GatewayConfig config, KafkaConfig kafka, MeterRegistry registry,
-                            HttpServerConfiguration server) {
+                            HttpServerConfiguration server, AccessKeyStore keys) {
+    // keys is a parameter so a gateway without keys refuses before it connects to Kafka
     config.validate();
     if (server.getMaxRequestSize() <= config.getMaxBodyBytes()) {
       // Netty would refuse such bodies before the gateway could: keep its cap above ours
@@ -60,30 +57,17 @@ public class GatewayFactory {
   }
 
   @Context
-  AccessKeyStore accessKeys(List<CredentialsConfig> configured) {
-    List<AccessKey> keys = new ArrayList<>();
-    for (CredentialsConfig c : configured) {
-      AccessKey key;
-      try {
-        key = new AccessKey(c.getAccessKeyId(), c.getSecretKey(), c.getAccountId());
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("tapline.gateway.credentials[" + c.getIndex()
-            + "] needs access-key-id, secret-key and account-id: " + e.getMessage(), e);
-      }
-      keys.add(key);
-    }
-    if (keys.isEmpty()) {
-      keys.add(DEFAULT_ACCESS_KEY);
-      LOG.info("no tapline.gateway.credentials configured: accepting the local default key {}", DEFAULT_ACCESS_KEY);
-    } else {
-      LOG.info("accepting access keys {}", keys);
-    }
-    return new AccessKeyStore(keys);
+  AccessKeyStore accessKeys(Environment environment) {
+    List<AccessKey> keys = CredentialsConfig.load(environment);
+    AccessKeyStore store = new AccessKeyStore(keys);
+    LOG.info("accepting {} access keys of {} accounts: {}", keys.size(),
+        keys.stream().map(AccessKey::accountId).distinct().count(), keys);
+    return store;
   }
 
   @Singleton
   SigV4Verifier sigV4Verifier(AccessKeyStore accessKeys, GatewayConfig config) {
-    return new SigV4Verifier(accessKeys::find, SIGNING_SERVICE,
+    return new SigV4Verifier(accessKeys::find, SIGNING_SERVICE, config.getRegions(),
         config.getMaxClockSkew(), Clock.systemUTC());
   }
 

@@ -11,8 +11,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 /** Real AWS SDK EC2 clients pointed at a local endpoint, without retries (tests see every answer). */
 public final class Ec2Clients {
 
-  public static final String ACCESS_KEY = "AKIATAPLINELOCAL0001";
-  public static final String SECRET_KEY = "tapline-local-secret-key-0001";
+  /** The gateway tests' own key of account {@link States#ACCOUNT}; the gateway has no built-in one. */
+  public static final String ACCESS_KEY = "AKIAGATEWAYIT0000001";
+  public static final String SECRET_KEY = "gateway-it-secret-key-00000000000000001";
 
   private Ec2Clients() {}
 

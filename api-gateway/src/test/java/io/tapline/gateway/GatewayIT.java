@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapline.gateway.GatewayApplication.RunningGateway;
 import io.tapline.testing.KafkaFixture;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,27 +31,50 @@ class GatewayIT {
 
   static final String FORM = "application/x-www-form-urlencoded; charset=utf-8";
   static final String OTHER_KEY = "AKIATAPLINEOTHER0002";
-  static final String OTHER_SECRET = "other-secret";
+  static final String OTHER_SECRET = "other-account-secret-key-000000000000002";
+  /** Each account has a second key: a call with either sees the same resources. */
+  static final String SECOND_KEY = "AKIAGATEWAYIT0000002";
+  static final String SECOND_SECRET = "gateway-it-secret-key-00000000000000002";
+  static final String OTHER_SECOND_KEY = "AKIATAPLINEOTHER0003";
+  static final String OTHER_SECOND_SECRET = "other-account-secret-key-000000000000003";
+  /** The skew this gateway allows (the default is 5 minutes): checked below with 1 and 3 minutes. */
+  static final Duration SKEW = Duration.ofMinutes(2);
 
   static FakeControlService control;
   static RunningGateway gateway;
   static Ec2Client ec2;
   static Ec2Client otherAccount;
   static RawEc2Calls raw;
+  static java.nio.file.Path credentialsFile;
+
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
 
   @BeforeAll
   static void start() throws Exception {
     String bootstrap = KafkaFixture.shared().bootstrapServers();
     control = new FakeControlService(bootstrap);
     control.awaitPositioned();
+    // two accounts with two keys each: one account's keys in the credentials file, the other's inline
+    credentialsFile = java.nio.file.Files.createTempFile("gateway-it-keys", ".csv");
+    java.nio.file.Files.writeString(credentialsFile, String.join("\n",
+        "# account-id,access-key-id,secret-access-key",
+        States.ACCOUNT + "," + Ec2Clients.ACCESS_KEY + "," + Ec2Clients.SECRET_KEY,
+        "",
+        States.ACCOUNT + "," + SECOND_KEY + "," + SECOND_SECRET, ""));
     gateway = GatewayApplication.start(Map.of(
         "micronaut.server.port", -1,
+        "tapline.gateway.management-port", freePort(),
         "tapline.kafka.bootstrap-servers", bootstrap,
         "tapline.gateway.command-timeout", "3s",
-        "tapline.gateway.credentials", List.of(
-            Map.of("access-key-id", Ec2Clients.ACCESS_KEY, "secret-key", Ec2Clients.SECRET_KEY,
-                "account-id", States.ACCOUNT),
-            Map.of("access-key-id", OTHER_KEY, "secret-key", OTHER_SECRET, "account-id", States.OTHER_ACCOUNT))));
+        "tapline.gateway.max-clock-skew", SKEW.toSeconds() + "s",
+        "tapline.gateway.regions", "us-east-1,eu-central-1",
+        "tapline.gateway.credentials-file", credentialsFile.toString(),
+        "tapline.gateway.credentials", States.OTHER_ACCOUNT + "," + OTHER_KEY + "," + OTHER_SECRET + ";"
+            + States.OTHER_ACCOUNT + "," + OTHER_SECOND_KEY + "," + OTHER_SECOND_SECRET));
     ec2 = Ec2Clients.client(gateway.uri());
     otherAccount = Ec2Clients.client(gateway.uri(), OTHER_KEY, OTHER_SECRET);
     raw = new RawEc2Calls(gateway.uri());
@@ -67,6 +91,9 @@ class GatewayIT {
     }
     if (control != null) {
       control.close();
+    }
+    if (credentialsFile != null) {
+      credentialsFile.toFile().delete();
     }
   }
 
@@ -169,6 +196,90 @@ class GatewayIT {
   }
 
   @Test
+  void theClockSkewSettingIsHonoured() throws Exception {
+    // Given a gateway allowing 2 minutes of skew: 1 minute either way passes
+    String call = "Action=DescribeTrafficMirrorSessions&Version=2016-11-15";
+    for (Duration offset : List.of(Duration.ofMinutes(-1), Duration.ofMinutes(1))) {
+      HttpResponse<String> near = raw.signed(FORM, call, Ec2Clients.ACCESS_KEY, Ec2Clients.SECRET_KEY,
+          Instant.now().plus(offset));
+      assertEquals(200, near.statusCode(), near.body());
+    }
+    // When / Then 3 minutes either way (inside the provider's 5) is RequestExpired
+    for (Duration offset : List.of(Duration.ofMinutes(-3), Duration.ofMinutes(3))) {
+      assertCode(raw.signed(FORM, call, Ec2Clients.ACCESS_KEY, Ec2Clients.SECRET_KEY, Instant.now().plus(offset)),
+          403, "RequestExpired");
+    }
+  }
+
+  @Test
+  void aScopeForARegionNotServedIsRefused() {
+    // Given a client with a valid key, signing for a region this gateway does not serve
+    try (Ec2Client elsewhere = Ec2Client.builder()
+        .endpointOverride(gateway.uri())
+        .region(software.amazon.awssdk.regions.Region.AP_SOUTHEAST_2)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(Ec2Clients.ACCESS_KEY,
+                Ec2Clients.SECRET_KEY)))
+        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+        .build()) {
+      // When it calls, Then the provider's error answers with 403
+      Ec2Exception error = assertThrows(Ec2Exception.class, () -> elsewhere.describeTrafficMirrorSessions(r -> { }));
+      assertEquals(403, error.statusCode());
+      assertEquals("SignatureDoesNotMatch", error.awsErrorDetails().errorCode());
+      assertTrue(error.awsErrorDetails().errorMessage().contains("Credential should be scoped to a valid region"),
+          error.awsErrorDetails().errorMessage());
+    }
+    // And both served regions work
+    assertEquals(200, ec2.describeTrafficMirrorSessions(r -> { }).sdkHttpResponse().statusCode());
+  }
+
+  @Test
+  void presignedGetsWorkUntilTheyExpire() throws Exception {
+    // Given a filter of the account
+    String description = "presigned-" + UUID.randomUUID();
+    String id = ec2.createTrafficMirrorFilter(r -> r.description(description)).trafficMirrorFilter()
+        .trafficMirrorFilterId();
+    String query = "Action=DescribeTrafficMirrorFilters&Version=2016-11-15&TrafficMirrorFilterId.1=" + id;
+
+    // When a GET presigned by the SDK's signer 10 minutes ago for 15 minutes is sent
+    HttpResponse<String> fresh = raw.presignedGet(query, "us-east-1", Instant.now().minus(Duration.ofMinutes(10)),
+        Duration.ofMinutes(15));
+
+    // Then it answers the account's filter
+    assertEquals(200, fresh.statusCode(), fresh.body());
+    assertTrue(fresh.body().contains(id) && fresh.body().contains(description), fresh.body());
+
+    // And one that expired, or that is valid longer than 7 days, or for another region, is refused
+    assertCode(raw.presignedGet(query, "us-east-1", Instant.now().minus(Duration.ofMinutes(20)),
+        Duration.ofMinutes(15)), 403, "RequestExpired");
+    assertCode(raw.presignedGet(query, "sa-east-1", Instant.now(), Duration.ofMinutes(15)), 403,
+        "SignatureDoesNotMatch");
+  }
+
+  @Test
+  void twoAccountsWithTwoKeysEachSeeOnlyTheirOwnResources() {
+    try (Ec2Client second = Ec2Clients.client(gateway.uri(), SECOND_KEY, SECOND_SECRET);
+         Ec2Client otherSecond = Ec2Clients.client(gateway.uri(), OTHER_SECOND_KEY, OTHER_SECOND_SECRET)) {
+      // Given a filter made with each account's first key
+      String mine = ec2.createTrafficMirrorFilter(r -> r.description("mine")).trafficMirrorFilter()
+          .trafficMirrorFilterId();
+      String theirs = otherAccount.createTrafficMirrorFilter(r -> r.description("theirs")).trafficMirrorFilter()
+          .trafficMirrorFilterId();
+
+      // When each account's second key lists filters
+      List<String> seenBySecond = second.describeTrafficMirrorFilters(r -> { }).trafficMirrorFilters().stream()
+          .map(f -> f.trafficMirrorFilterId()).toList();
+      List<String> seenByOtherSecond = otherSecond.describeTrafficMirrorFilters(r -> { }).trafficMirrorFilters()
+          .stream().map(f -> f.trafficMirrorFilterId()).toList();
+
+      // Then each sees its own account's filter and never the other's
+      assertTrue(seenBySecond.contains(mine) && !seenBySecond.contains(theirs), seenBySecond.toString());
+      assertTrue(seenByOtherSecond.contains(theirs) && !seenByOtherSecond.contains(mine), seenByOtherSecond.toString());
+    }
+  }
+
+  @Test
   void garbageIsAClearEc2ErrorNeverA500() throws Exception {
     assertCode(raw.signed(FORM, "Version=2016-11-15"), 400, "MissingAction");
     assertCode(raw.signed(FORM, "Action=RunInstances&Version=2016-11-15"), 400, "InvalidAction");
@@ -200,14 +311,28 @@ class GatewayIT {
   }
 
   @Test
-  void healthAndPrometheusAreServed() throws Exception {
+  void healthAndPrometheusAreServedOnTheManagementPortOnly() throws Exception {
     ec2.describeTrafficMirrorTargets(r -> { });
 
-    HttpResponse<String> health = raw.get("/health");
+    // Given the API port: neither endpoint is there
+    for (String path : List.of("/health", "/prometheus", "/health/liveness")) {
+      HttpResponse<String> onApi = raw.get(path);
+      assertEquals(404, onApi.statusCode(), path + ": " + onApi.body());
+      assertTrue(!onApi.body().contains("tapline_gateway") && !onApi.body().contains("details"), onApi.body());
+    }
+
+    // When the management port is asked, Then both answer
+    HttpResponse<String> health = raw.get(gateway.managementUri().resolve("/health"));
     assertEquals(200, health.statusCode(), health.body());
     assertTrue(health.body().contains("UP"), health.body());
 
-    HttpResponse<String> prometheus = raw.get("/prometheus");
+    // And the management port listens on 127.0.0.1 only: ::1, another loopback address, is refused
+    // there, while the API port (every interface) answers on it
+    assertThrows(java.io.IOException.class,
+        () -> raw.get(URI.create("http://[::1]:" + gateway.managementPort() + "/health")));
+    assertEquals(404, raw.get(URI.create("http://[::1]:" + gateway.port() + "/health")).statusCode());
+
+    HttpResponse<String> prometheus = raw.get(gateway.managementUri().resolve("/prometheus"));
     assertEquals(200, prometheus.statusCode());
     assertTrue(prometheus.body().contains("tapline_gateway_requests_total{action=\"DescribeTrafficMirrorTargets\",code=\"OK\"}"),
         prometheus.body());

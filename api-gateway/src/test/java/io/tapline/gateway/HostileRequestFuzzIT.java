@@ -36,8 +36,8 @@ class HostileRequestFuzzIT {
         "micronaut.server.port", -1,
         "tapline.kafka.bootstrap-servers", bootstrap,
         "tapline.gateway.command-timeout", "3s",
-        "tapline.gateway.credentials", List.of(Map.of("access-key-id", Ec2Clients.ACCESS_KEY,
-            "secret-key", Ec2Clients.SECRET_KEY, "account-id", States.ACCOUNT))));
+        "tapline.gateway.management-port", freeManagementPort(),
+        "tapline.gateway.credentials", States.ACCOUNT + "," + Ec2Clients.ACCESS_KEY + "," + Ec2Clients.SECRET_KEY));
     http = new RawHttp(gateway.uri());
     // warm-up: the first call of a fresh JVM loads classes; the bound is for the calls that follow
     http.post(HostileRequestIT.DESCRIBE);
@@ -136,5 +136,12 @@ class HostileRequestFuzzIT {
 
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  /** A free port for the gateway's management endpoint (its default, 8785, may be taken on a developer's machine). */
+  private static int freeManagementPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 }

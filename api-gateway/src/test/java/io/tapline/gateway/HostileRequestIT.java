@@ -41,8 +41,8 @@ class HostileRequestIT {
         "micronaut.server.port", -1,
         "tapline.kafka.bootstrap-servers", bootstrap,
         "tapline.gateway.command-timeout", "3s",
-        "tapline.gateway.credentials", List.of(Map.of("access-key-id", Ec2Clients.ACCESS_KEY,
-            "secret-key", Ec2Clients.SECRET_KEY, "account-id", States.ACCOUNT))));
+        "tapline.gateway.management-port", freeManagementPort(),
+        "tapline.gateway.credentials", States.ACCOUNT + "," + Ec2Clients.ACCESS_KEY + "," + Ec2Clients.SECRET_KEY));
     http = new RawHttp(gateway.uri());
   }
 
@@ -272,5 +272,12 @@ class HostileRequestIT {
     assertTrue(response.body().contains(ELBV2_ERROR), response.body());
     assertEquals(code, response.code(), response.body());
     assertWellFormed(response.body());
+  }
+
+  /** A free port for the gateway's management endpoint (its default, 8785, may be taken on a developer's machine). */
+  private static int freeManagementPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 }

@@ -57,6 +57,27 @@ final class RawEc2Calls {
     return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A GET whose signature is in the query string, presigned by the SDK's signer at {@code at} for {@code expires}. */
+  HttpResponse<String> presignedGet(String query, String region, Instant at, Duration expires) throws Exception {
+    SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(endpoint.resolve("/?" + query))
+        .build();
+    var signed = AwsV4HttpSigner.create().sign(r -> r
+        .identity(AwsCredentialsIdentity.create(Ec2Clients.ACCESS_KEY, Ec2Clients.SECRET_KEY))
+        .request(request)
+        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ec2")
+        .putProperty(AwsV4HttpSigner.AUTH_LOCATION, AwsV4HttpSigner.AuthLocation.QUERY_STRING)
+        .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, expires)
+        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)));
+    return http.send(HttpRequest.newBuilder(signed.request().getUri()).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> get(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
         HttpResponse.BodyHandlers.ofString());

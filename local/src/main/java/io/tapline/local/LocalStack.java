@@ -29,10 +29,8 @@ public final class LocalStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
 
-  /** Default access key pair of the local stack (the gateway's built-in default). */
-  public static final String ACCESS_KEY_ID = "AKIATAPLINELOCAL0001";
-  public static final String SECRET_ACCESS_KEY = "tapline-local-secret-key-0001";
-  public static final String ACCOUNT_ID = "123456789012";
+  /** The account of the local stack's key ({@link LocalCredentials}, made at random per data folder). */
+  public static final String ACCOUNT_ID = LocalCredentials.ACCOUNT_ID;
 
   /**
    * The control plane handles a few requests per second: a small serial-GC heap and the C1
@@ -56,6 +54,10 @@ public final class LocalStack implements AutoCloseable {
   private final LocalStackConfig config;
   private final EmbeddedKafkaBroker broker;
   private final Map<String, ServiceProcess> services;
+  /** The environment each service was started with, for a test that restarts one as it was. */
+  private final Map<String, Map<String, String>> environments = Collections.synchronizedMap(new LinkedHashMap<>());
+  private volatile int apiPort;
+  private volatile LocalCredentials credentials;
 
   private LocalStack(LocalStackConfig config, EmbeddedKafkaBroker broker, Map<String, ServiceProcess> services) {
     this.config = config;
@@ -94,22 +96,28 @@ public final class LocalStack implements AutoCloseable {
 
       int controlPort = portOrFree(config.controlPort());
       int gatewayPort = portOrFree(config.gatewayPort());
+      int gatewayManagementPort = portOrFree(config.gatewayManagementPort());
+      stack.apiPort = gatewayPort;
+      stack.credentials = LocalCredentials.loadOrCreate(dataDir, "http://127.0.0.1:" + gatewayPort);
       int targetPort = portOrFree(config.targetPort());
       int filterPort = portOrFree(config.filterPort());
       int capturePort = portOrFree(config.capturePort());
       // Start order follows the data flow backwards: whoever consumes is up before whoever produces.
       List<ServiceProcess> started = new ArrayList<>();
-      started.add(launch(services, "control-service", "io.tapline.control.ControlApplication", controlPort, CONTROL_PLANE_JVM,
+      // the port given to each service process is its health and metrics port
+      started.add(stack.launch("control-service", "io.tapline.control.ControlApplication", controlPort, CONTROL_PLANE_JVM,
           with(common, "MICRONAUT_SERVER_PORT", controlPort, "TAPLINE_CONTROL_VXLAN_PORT", config.vxlanPort()), logs));
-      started.add(launch(services, "api-gateway", "io.tapline.gateway.GatewayApplication", gatewayPort, CONTROL_PLANE_JVM,
-          with(common, "MICRONAUT_SERVER_PORT", gatewayPort), logs));
-      started.add(launch(services, "target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
+      started.add(stack.launch("api-gateway", "io.tapline.gateway.GatewayApplication", gatewayManagementPort,
+          CONTROL_PLANE_JVM, with(common, "MICRONAUT_SERVER_PORT", gatewayPort,
+              "TAPLINE_GATEWAY_MANAGEMENT_PORT", gatewayManagementPort,
+              "TAPLINE_GATEWAY_CREDENTIALS_FILE", stack.credentials.gatewayFile().toAbsolutePath()), logs));
+      started.add(stack.launch("target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
           with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort), logs));
-      started.add(launch(services, "filter-service", "io.tapline.filter.FilterMain", filterPort, DATA_PLANE_JVM,
+      started.add(stack.launch("filter-service", "io.tapline.filter.FilterMain", filterPort, DATA_PLANE_JVM,
           with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort), logs));
       Map<String, String> captureEnv = with(common, "TAPLINE_CAPTURE_HTTP_PORT", capturePort);
       captureEnv.put("TAPLINE_CAPTURE_INTERFACES", captureInterfaces);
-      started.add(launch(services, "capture-service", "io.tapline.capture.CaptureMain", capturePort, CAPTURE_JVM,
+      started.add(stack.launch("capture-service", "io.tapline.capture.CaptureMain", capturePort, CAPTURE_JVM,
           captureEnv, logs));
       for (ServiceProcess service : started) {
         service.awaitHealthy(HEALTH_TIMEOUT);
@@ -122,9 +130,10 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private static ServiceProcess launch(Map<String, ServiceProcess> services, String name, String mainClass, int port,
-      List<String> jvmOptions, Map<String, String> env, Path logs) {
-    ServiceProcess process = ServiceProcess.start(name, mainClass, port, jvmOptions, env, logs);
+  private ServiceProcess launch(String name, String mainClass, int healthPort, List<String> jvmOptions,
+      Map<String, String> env, Path logs) {
+    environments.put(name, Map.copyOf(env));
+    ServiceProcess process = ServiceProcess.start(name, mainClass, healthPort, jvmOptions, env, logs);
     services.put(name, process);
     return process;
   }
@@ -149,7 +158,21 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public String apiEndpoint() {
-    return "http://127.0.0.1:" + services.get("api-gateway").httpPort();
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  /** The stack's access key, made at random on the first start in its data folder. */
+  public LocalCredentials credentials() {
+    return credentials;
+  }
+
+  /** The environment a service was started with (ports, bootstrap servers, credentials file). */
+  public Map<String, String> environment(String service) {
+    Map<String, String> env = environments.get(service);
+    if (env == null) {
+      throw new IllegalArgumentException("no service " + service + "; known: " + environments.keySet());
+    }
+    return env;
   }
 
   public String bootstrapServers() {
@@ -164,7 +187,10 @@ public final class LocalStack implements AutoCloseable {
     return config;
   }
 
-  /** Health and metrics base URL of a service, by module name (api-gateway, filter-service...). */
+  /**
+   * Health and metrics base URL of a service, by module name (api-gateway, filter-service...). For
+   * the gateway this is its management port, not the API.
+   */
   public String serviceUrl(String service) {
     ServiceProcess process = services.get(service);
     if (process == null) {
@@ -194,18 +220,21 @@ public final class LocalStack implements AutoCloseable {
     StringBuilder out = new StringBuilder();
     out.append("\nTapline is running.\n\n");
     out.append("  EC2 API endpoint   ").append(apiEndpoint()).append('\n');
-    out.append("  Access key         ").append(ACCESS_KEY_ID).append('\n');
-    out.append("  Secret key         ").append(SECRET_ACCESS_KEY).append('\n');
+    out.append("  Access key         ").append(credentials.accessKeyId()).append('\n');
+    out.append("  Secret key         ").append(credentials.secretAccessKey()).append('\n');
     out.append("  Account            ").append(ACCOUNT_ID).append('\n');
+    out.append("  Key kept in        ").append(credentials.gatewayFile().toAbsolutePath())
+        .append(" (made on the first start, owner-only)\n");
     out.append("  Kafka              ").append(bootstrapServers()).append('\n');
     out.append("  Mirrored packets   VXLAN to UDP port ").append(config.vxlanPort()).append(" of each target\n\n");
-    out.append("  Health and metrics (GET /health, GET /prometheus):\n");
+    out.append("  Health and metrics (GET /health, GET /prometheus; loopback only, never the API port):\n");
     services.forEach((name, process) ->
         out.append(String.format("    %-16s http://127.0.0.1:%d%n", name, process.httpPort())));
     out.append("\n  Logs and data      ").append(config.dataDir().toAbsolutePath()).append('\n');
-    out.append("\nTry:  export AWS_ACCESS_KEY_ID=").append(ACCESS_KEY_ID)
-        .append(" AWS_SECRET_ACCESS_KEY=").append(SECRET_ACCESS_KEY).append(" AWS_DEFAULT_REGION=us-east-1\n");
-    out.append("      /usr/bin/aws ec2 describe-network-interfaces --endpoint-url ").append(apiEndpoint()).append('\n');
+    out.append("\nTry:  ").append(credentials.exportLine()).append('\n');
+    out.append("      aws ec2 describe-network-interfaces   (the profile sets region ").append(LocalCredentials.REGION)
+        .append(" and endpoint ").append(apiEndpoint()).append(")\n");
+    out.append("      older AWS CLIs: add --endpoint-url ").append(apiEndpoint()).append('\n');
     out.append("\nCtrl-C stops everything.\n");
     return out.toString();
   }

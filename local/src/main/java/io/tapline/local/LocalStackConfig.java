@@ -15,7 +15,7 @@ import java.util.Map;
  *                          the built-in sample: a generated pcap replayed in a loop
  */
 public record LocalStackConfig(
-    Path dataDir, int kafkaPort, int gatewayPort, int controlPort, int capturePort, int filterPort, int targetPort,
+    Path dataDir, int kafkaPort, int gatewayPort, int gatewayManagementPort, int controlPort, int capturePort, int filterPort, int targetPort,
     int vxlanPort, String captureInterfaces, Map<String, String> extraEnvironment) {
 
   public static final Setting<String> DATA_DIR = Setting.string("tapline.local.data-dir", ".tapline",
@@ -24,6 +24,8 @@ public record LocalStackConfig(
       "port of the embedded Kafka broker (0 picks a free one)");
   public static final Setting<Integer> GATEWAY_PORT = Setting.integer("tapline.local.gateway-port", 8780, 0, 65535,
       "port of the EC2 API (api-gateway)");
+  public static final Setting<Integer> GATEWAY_MANAGEMENT_PORT = Setting.integer("tapline.local.gateway-management-port",
+      8785, 0, 65535, "health and metrics port of api-gateway, on 127.0.0.1 (the API port serves neither)");
   public static final Setting<Integer> CONTROL_PORT = Setting.integer("tapline.local.control-port", 8781, 0, 65535,
       "health and metrics port of control-service");
   public static final Setting<Integer> CAPTURE_PORT = Setting.integer("tapline.local.capture-port", 8782, 0, 65535,
@@ -37,19 +39,20 @@ public record LocalStackConfig(
   public static final Setting<String> CAPTURE_INTERFACES = new Setting<>("tapline.local.capture-interfaces", "",
       s -> s, s -> true, "any text", "tapline.capture.interfaces for the capture agent; empty: the built-in sample replay");
 
-  public static final List<Setting<?>> SETTINGS = List.of(DATA_DIR, KAFKA_PORT, GATEWAY_PORT, CONTROL_PORT,
+  public static final List<Setting<?>> SETTINGS = List.of(DATA_DIR, KAFKA_PORT, GATEWAY_PORT, GATEWAY_MANAGEMENT_PORT,
+      CONTROL_PORT,
       CAPTURE_PORT, FILTER_PORT, TARGET_PORT, VXLAN_PORT, CAPTURE_INTERFACES);
 
   public static LocalStackConfig from(SettingsSource source) {
     LocalStackConfig config = new LocalStackConfig(Path.of(source.get(DATA_DIR)), source.get(KAFKA_PORT),
-        source.get(GATEWAY_PORT), source.get(CONTROL_PORT), source.get(CAPTURE_PORT), source.get(FILTER_PORT),
+        source.get(GATEWAY_PORT), source.get(GATEWAY_MANAGEMENT_PORT), source.get(CONTROL_PORT), source.get(CAPTURE_PORT), source.get(FILTER_PORT),
         source.get(TARGET_PORT), source.get(VXLAN_PORT), source.get(CAPTURE_INTERFACES), Map.of());
     source.validate();
     return config;
   }
 
   public LocalStackConfig withExtraEnvironment(Map<String, String> environment) {
-    return new LocalStackConfig(dataDir, kafkaPort, gatewayPort, controlPort, capturePort, filterPort, targetPort,
+    return new LocalStackConfig(dataDir, kafkaPort, gatewayPort, gatewayManagementPort, controlPort, capturePort, filterPort, targetPort,
         vxlanPort, captureInterfaces, Map.copyOf(environment));
   }
 }

@@ -120,11 +120,10 @@ class BrokerFailoverIT {
     launch("control-service", "io.tapline.control.ControlApplication", controlPort, CONTROL_PLANE_JVM,
         with(common, "MICRONAUT_SERVER_PORT", controlPort, "TAPLINE_CONTROL_VXLAN_PORT", receiver.port()), logs);
     List<String> gatewayJvm = new ArrayList<>(CONTROL_PLANE_JVM);
-    gatewayJvm.add("-Dtapline.gateway.credentials[0].access-key-id=" + ACCESS_KEY);
-    gatewayJvm.add("-Dtapline.gateway.credentials[0].secret-key=" + SECRET_KEY);
-    gatewayJvm.add("-Dtapline.gateway.credentials[0].account-id=" + ACCOUNT);
-    launch("api-gateway", "io.tapline.gateway.GatewayApplication", gatewayPort, gatewayJvm,
-        with(common, "MICRONAUT_SERVER_PORT", gatewayPort), logs);
+    int gatewayManagementPort = freePort();
+    launch("api-gateway", "io.tapline.gateway.GatewayApplication", gatewayManagementPort, gatewayJvm,
+        with(common, "MICRONAUT_SERVER_PORT", gatewayPort, "TAPLINE_GATEWAY_MANAGEMENT_PORT", gatewayManagementPort,
+            "TAPLINE_GATEWAY_CREDENTIALS", ACCOUNT + "," + ACCESS_KEY + "," + SECRET_KEY), logs);
     launch("target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
         with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort, "TAPLINE_TARGET_AUTO_OFFSET_RESET", "earliest"), logs);
     // Finding of this test: with the default 10 s transaction timeout, a transaction held open by

@@ -762,13 +762,13 @@ class ControlPlaneApiIT {
     static final int TARGETS_PER_ACCOUNT = 40;
     static final int FILTERS_PER_ACCOUNT = 20;
 
-    static final Key MAIN = new Key("AKIACPITMAIN00000001", "main-secret", randomAccount());
-    static final Key OTHER = new Key("AKIACPITOTHER0000002", "other-secret", randomAccount());
-    static final Key PAGING = new Key("AKIACPITPAGING000003", "paging-secret", randomAccount());
-    static final Key QUOTA = new Key("AKIACPITQUOTA0000004", "quota-secret", randomAccount());
-    static final Key WALKTHROUGH = new Key("AKIACPITWALK00000005", "walk-secret", randomAccount());
-    static final Key BENCH = new Key("AKIACPITBENCH0000006", "bench-secret", randomAccount());
-    static final Key LOAD_BALANCER = new Key("AKIACPITLB0000000007", "lb-secret", randomAccount());
+    static final Key MAIN = new Key("AKIACPITMAIN00000001", "main-secret-key-000000001", randomAccount());
+    static final Key OTHER = new Key("AKIACPITOTHER0000002", "other-secret-key-000000001", randomAccount());
+    static final Key PAGING = new Key("AKIACPITPAGING000003", "paging-secret-key-000000001", randomAccount());
+    static final Key QUOTA = new Key("AKIACPITQUOTA0000004", "quota-secret-key-000000001", randomAccount());
+    static final Key WALKTHROUGH = new Key("AKIACPITWALK00000005", "walk-secret-key-000000001", randomAccount());
+    static final Key BENCH = new Key("AKIACPITBENCH0000006", "bench-secret-key-000000001", randomAccount());
+    static final Key LOAD_BALANCER = new Key("AKIACPITLB0000000007", "lb-secret-key-000000001", randomAccount());
 
     private static ControlPlane shared;
 
@@ -810,17 +810,28 @@ class ControlPlaneApiIT {
       ApplicationContext control = ControlApplication.start(controlProperties);
       int controlPort = control.getBean(EmbeddedServer.class).getPort();
       awaitHealthy(URI.create("http://127.0.0.1:" + controlPort + "/health"));
-      List<Map<String, String>> credentials = new ArrayList<>();
+      // the gateway has no built-in key: each test account's key, inline (account,key,secret;...)
+      StringBuilder credentials = new StringBuilder();
       for (Key key : List.of(MAIN, OTHER, PAGING, QUOTA, WALKTHROUGH, BENCH, LOAD_BALANCER)) {
-        credentials.add(Map.of("access-key-id", key.accessKey(), "secret-key", key.secret(), "account-id", key.account()));
+        credentials.append(key.account()).append(',').append(key.accessKey()).append(',').append(key.secret()).append(';');
       }
       RunningGateway gateway = GatewayApplication.start(Map.of(
           "micronaut.server.port", -1,
+          "tapline.gateway.management-port", freePort(),
           "tapline.kafka.bootstrap-servers", bootstrap,
           "tapline.gateway.command-timeout", "20s",
-          "tapline.gateway.credentials", credentials));
-      awaitHealthy(gateway.uri().resolve("/health"));
+          "tapline.gateway.regions", "us-east-1,eu-west-1",
+          "tapline.gateway.credentials", credentials.toString()));
+      awaitHealthy(gateway.managementUri().resolve("/health"));
       return new ControlPlane(bootstrap, control, gateway);
+    }
+
+    static int freePort() {
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        return socket.getLocalPort();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     private static void awaitHealthy(URI health) {

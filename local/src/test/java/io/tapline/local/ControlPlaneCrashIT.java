@@ -57,7 +57,7 @@ class ControlPlaneCrashIT {
   @BeforeAll
   void startStack() throws IOException {
     workDir = Files.createTempDirectory("tapline-crash-");
-    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, 4789, "",
+    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, 0, 4789, "",
         Map.of("TAPLINE_GATEWAY_COMMAND_TIMEOUT", "3s"));
     stack = LocalStack.start(config);
   }
@@ -114,10 +114,9 @@ class ControlPlaneCrashIT {
       int ackedBeforeKill = acks.get();
       stack.kill(service);
       int port = URI.create(stack.serviceUrl(service)).getPort();
-      Map<String, String> env = new HashMap<>(stack.config().extraEnvironment());
+      // the same environment it was started with: ports, bootstrap servers, the gateway's credentials file
+      Map<String, String> env = new HashMap<>(stack.environment(service));
       env.putAll(extraEnv);
-      env.put("TAPLINE_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-      env.put("MICRONAUT_SERVER_PORT", String.valueOf(port));
       ServiceProcess replacement = ServiceProcess.start(service + "-restarted", mainClass, port, "384m", env,
           stack.config().dataDir().toAbsolutePath().resolve("logs"));
       replacements.add(replacement);
@@ -168,12 +167,13 @@ class ControlPlaneCrashIT {
     }
   }
 
-  private static Ec2Client client(String endpoint) {
+  private Ec2Client client(String endpoint) {
     return Ec2Client.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY)))
+            AwsBasicCredentials.create(stack.credentials().accessKeyId(),
+                stack.credentials().secretAccessKey())))
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
         .build();

@@ -15,7 +15,7 @@ final class Ec2Clients {
   private Ec2Clients() {}
 
   static Ec2Client forStack(LocalStack stack) {
-    return forStack(stack, LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY);
+    return forStack(stack, stack.credentials().accessKeyId(), stack.credentials().secretAccessKey());
   }
 
   static Ec2Client forStack(LocalStack stack, String accessKey, String secretKey) {

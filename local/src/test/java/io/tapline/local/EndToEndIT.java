@@ -56,10 +56,10 @@ class EndToEndIT {
     frames = SampleTraffic.generate(42, 600, 1_700_000_000_000_000L, 100);
     Path pcap = workDir.resolve("e2e.pcap");
     SampleTraffic.write(pcap, frames);
-    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, receiver.port(),
+    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, 0, receiver.port(),
         SampleTraffic.captureEntry(SOURCE_ENI, pcap, "max", false), Map.of());
     stack = LocalStack.start(config);
-    ec2 = client(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY);
+    ec2 = client(stack.credentials().accessKeyId(), stack.credentials().secretAccessKey());
   }
 
   @AfterAll
@@ -218,7 +218,7 @@ class EndToEndIT {
     assertEquals(400, missing.statusCode());
 
     // a wrong secret, an unknown key
-    try (Ec2Client wrongSecret = client(LocalStack.ACCESS_KEY_ID, "not-the-secret")) {
+    try (Ec2Client wrongSecret = client(stack.credentials().accessKeyId(), "not-the-secret")) {
       Ec2Exception e = assertThrows(Ec2Exception.class, () -> wrongSecret.describeTrafficMirrorFilters(r -> { }));
       assertEquals("SignatureDoesNotMatch", e.awsErrorDetails().errorCode());
       assertEquals(403, e.statusCode());
@@ -266,13 +266,14 @@ class EndToEndIT {
   private String cli(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(AWS_CLI));
     command.addAll(List.of(args));
+    // --endpoint-url: the CLI here (2.9) predates endpoint_url in the profile, which newer CLIs read
     command.addAll(List.of("--endpoint-url", stack.apiEndpoint(), "--output", "text"));
+    // as the launcher prints it: the profile files it wrote give the key and the region
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-    builder.environment().put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
-    builder.environment().put("AWS_DEFAULT_REGION", "us-east-1");
-    builder.environment().put("AWS_CONFIG_FILE", "/dev/null");
-    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", stack.credentials().awsCredentials().toString());
+    builder.environment().put("AWS_CONFIG_FILE", stack.credentials().awsConfig().toString());
+    builder.environment().put("AWS_PROFILE", LocalCredentials.PROFILE);
     builder.environment().put("AWS_PAGER", "");
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -49,7 +49,7 @@ class LiveCaptureEndToEndIT {
     try (NetnsLab lab = NetnsLab.create(HOST_ADDRESS, PEER_ADDRESS, 30);
         VxlanReceiver receiver = VxlanReceiver.start(0);
         DatagramSocket echo = new DatagramSocket(new InetSocketAddress(HOST_ADDRESS, ECHO_PORT));
-        LocalStack stack = LocalStack.start(new LocalStackConfig(work.resolve("stack"), 0, 0, 0, 0, 0, 0,
+        LocalStack stack = LocalStack.start(new LocalStackConfig(work.resolve("stack"), 0, 0, 0, 0, 0, 0, 0,
             receiver.port(), eni + ",device=" + lab.hostDevice(), Map.of()));
         Ec2Client ec2 = Ec2Clients.forStack(stack)) {
       Thread echoThread = Thread.ofPlatform().daemon().start(() -> echoUntilClosed(echo));

@@ -15,17 +15,24 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies AWS Signature Version 4 ({@code Authorization: AWS4-HMAC-SHA256 ...}) on a request.
+ * Verifies AWS Signature Version 4 on a request: in the {@code Authorization: AWS4-HMAC-SHA256 ...}
+ * header, or presigned in the query string ({@code X-Amz-Algorithm}, {@code X-Amz-Credential},
+ * {@code X-Amz-Date}, {@code X-Amz-Expires} (at most 7 days), {@code X-Amz-SignedHeaders},
+ * {@code X-Amz-Signature}). The credential scope must name the service and one of the regions served.
  *
  * <p>It recomputes the signature over exactly the headers the caller lists in SignedHeaders, with
  * the caller's signing time, region and service and the key's secret, and compares the two in
@@ -36,14 +43,22 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Error codes follow EC2: no signature is {@code MissingAuthenticationToken}, an unparsable one
  * {@code IncompleteSignature}, an unknown key {@code AuthFailure}, a wrong signature or scope
- * {@code SignatureDoesNotMatch}, a signing time more than the allowed skew away
- * {@code RequestExpired}. All of them answer HTTP 403.
+ * (service, or a region not served: "Credential should be scoped to a valid region", as the
+ * provider's Query services answer) {@code SignatureDoesNotMatch}, a signing time more than the
+ * allowed skew away, or a presigned request past its expiry, {@code RequestExpired}. All of them answer HTTP 403.
  */
 public final class SigV4Verifier {
 
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
   public static final String SCOPE_TERMINATOR = "aws4_request";
-  public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(15);
+  /** The longest a presigned request may be valid (X-Amz-Expires), as the provider allows: 7 days. */
+  public static final Duration MAX_PRESIGN_EXPIRES = Duration.ofDays(7);
+  static final String Q_ALGORITHM = "X-Amz-Algorithm";
+  static final String Q_CREDENTIAL = "X-Amz-Credential";
+  static final String Q_DATE = "X-Amz-Date";
+  static final String Q_EXPIRES = "X-Amz-Expires";
+  static final String Q_SIGNED_HEADERS = "X-Amz-SignedHeaders";
+  static final String Q_SIGNATURE = "X-Amz-Signature";
 
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
@@ -51,24 +66,27 @@ public final class SigV4Verifier {
 
   private final Function<String, Optional<AccessKey>> keys;
   private final String serviceName;
+  private final Set<String> regions;
   private final Duration maxClockSkew;
   private final Clock clock;
 
   /**
    * @param keys         looks up an access key by id
    * @param serviceName  the signing name the scope must carry ("ec2")
+   * @param regions      the regions served: the scope must name one of them
    * @param maxClockSkew how far the signing time may be from now, either way
    * @param clock        the gateway's clock
    */
-  public SigV4Verifier(Function<String, Optional<AccessKey>> keys, String serviceName,
+  public SigV4Verifier(Function<String, Optional<AccessKey>> keys, String serviceName, Collection<String> regions,
                        Duration maxClockSkew, Clock clock) {
     this.keys = keys;
     this.serviceName = serviceName;
+    this.regions = Set.copyOf(regions);
     this.maxClockSkew = maxClockSkew;
     this.clock = clock;
   }
 
-  /** Parsed {@code Authorization} header. */
+  /** Parsed {@code Authorization} header, or the same fields from a presigned query string. */
   record AuthorizationHeader(String accessKeyId, String date, String region, String service,
                              List<String> signedHeaders, String signature) {
 
@@ -80,38 +98,111 @@ public final class SigV4Verifier {
   /** Returns the verified caller, or throws the EC2 error that describes what is wrong. */
   public Caller verify(SignedHttpRequest request) {
     String authorization = request.firstHeader("authorization");
-    if (authorization == null || authorization.isBlank()) {
+    Map<String, String> presign = presignParameters(request.rawQuery());
+    boolean presigned = presign.containsKey(Q_ALGORITHM);
+    if (presigned && authorization != null) {
+      throw incomplete("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the "
+          + "Authorization header should be specified.");
+    }
+    if (!presigned && (authorization == null || authorization.isBlank())) {
       throw Ec2Exception.authFailure("MissingAuthenticationToken",
           "The request must contain a valid (registered) AWS access key ID, signed with "
               + ALGORITHM + ".");
     }
-    AuthorizationHeader auth = parse(authorization);
+    AuthorizationHeader auth = presigned ? parsePresigned(presign) : parse(authorization);
     if (!serviceName.equals(auth.service())) {
       throw signatureDoesNotMatch("Credential should be scoped to correct service: '" + serviceName + "'.");
     }
+    if (!regions.contains(auth.region())) {
+      throw signatureDoesNotMatch("Credential should be scoped to a valid region, not '" + auth.region() + "'.");
+    }
     AccessKey key = keys.apply(auth.accessKeyId()).orElseThrow(() -> Ec2Exception.authFailure(
         "AuthFailure", "AWS was not able to validate the provided access credentials"));
-    Instant signedAt = signingTime(request);
+    Instant signedAt = presigned ? amzDate(presign.get(Q_DATE), Q_DATE) : signingTime(request);
     String dateOfSigning = AMZ_DATE.format(signedAt.atOffset(ZoneOffset.UTC)).substring(0, 8);
     if (!dateOfSigning.equals(auth.date())) {
       throw signatureDoesNotMatch("Date in Credential scope does not match YYYYMMDD from X-Amz-Date.");
     }
     Instant now = clock.instant();
-    if (Duration.between(signedAt, now).abs().compareTo(maxClockSkew) > 0) {
+    if (presigned) {
+      checkPresignedWindow(presign.get(Q_EXPIRES), signedAt, now);
+    } else if (Duration.between(signedAt, now).abs().compareTo(maxClockSkew) > 0) {
       throw Ec2Exception.authFailure("RequestExpired", "Request has expired: signed at "
-          + signedAt + ", server time " + now + ", allowed skew " + maxClockSkew.toMinutes() + " minutes.");
+          + signedAt + ", server time " + now + ", allowed skew " + maxClockSkew.toSeconds() + " seconds.");
     }
     if (!auth.signedHeaders().contains("host")) {
       throw signatureDoesNotMatch("The host header must be signed.");
     }
     checkContentHash(request);
-    String expected = recompute(request, auth, key, signedAt);
+    String expected = recompute(request, auth, key, signedAt, presigned);
     if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
         auth.signature().getBytes(StandardCharsets.US_ASCII))) {
       throw signatureDoesNotMatch("The request signature we calculated does not match the signature "
           + "you provided. Check your AWS Secret Access Key and signing method.");
     }
     return new Caller(key.accessKeyId(), key.accountId(), auth.region());
+  }
+
+  /** A presigned request is valid from its signing time (less the skew) until that time plus X-Amz-Expires. */
+  private void checkPresignedWindow(String expiresText, Instant signedAt, Instant now) {
+    if (expiresText == null) {
+      throw incomplete("A presigned request requires the 'X-Amz-Expires' query parameter.");
+    }
+    long expires;
+    try {
+      expires = Long.parseLong(expiresText);
+    } catch (NumberFormatException e) {
+      throw incomplete("X-Amz-Expires must be a number of seconds, not '" + expiresText + "'.");
+    }
+    if (expires < 1 || expires > MAX_PRESIGN_EXPIRES.toSeconds()) {
+      throw Ec2Exception.authFailure("AuthFailure", "X-Amz-Expires must be between 1 and "
+          + MAX_PRESIGN_EXPIRES.toSeconds() + " seconds (7 days), not " + expires + ".");
+    }
+    if (now.isBefore(signedAt.minus(maxClockSkew))) {
+      throw Ec2Exception.authFailure("RequestExpired", "Request is not yet valid: signed at " + signedAt
+          + ", server time " + now + ", allowed skew " + maxClockSkew.toSeconds() + " seconds.");
+    }
+    Instant expiry = signedAt.plusSeconds(expires);
+    if (now.isAfter(expiry)) {
+      throw Ec2Exception.authFailure("RequestExpired", "Request has expired: it was valid until " + expiry
+          + ", server time " + now + ".");
+    }
+  }
+
+  /** The X-Amz-* query parameters of a presigned request, decoded; empty when there are none. */
+  private static Map<String, String> presignParameters(String rawQuery) {
+    if (rawQuery == null || !rawQuery.contains("X-Amz-")) {
+      return Map.of();
+    }
+    Map<String, String> found = new HashMap<>();
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      if (!name.startsWith("X-Amz-")) {
+        continue;
+      }
+      try {
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        if (found.put(name, value) != null) {
+          throw incomplete("The query parameter '" + name + "' is given more than once.");
+        }
+      } catch (IllegalArgumentException e) {
+        throw incomplete("The query parameter '" + name + "' cannot be decoded.");
+      }
+    }
+    return found;
+  }
+
+  static AuthorizationHeader parsePresigned(Map<String, String> query) {
+    if (!ALGORITHM.equals(query.get(Q_ALGORITHM))) {
+      throw incomplete("Unsupported X-Amz-Algorithm; only " + ALGORITHM + " is accepted.");
+    }
+    for (String required : List.of(Q_CREDENTIAL, Q_DATE, Q_EXPIRES, Q_SIGNED_HEADERS, Q_SIGNATURE)) {
+      if (query.get(required) == null || query.get(required).isEmpty()) {
+        throw incomplete("A presigned request requires the '" + required + "' query parameter.");
+      }
+    }
+    return fields(query.get(Q_CREDENTIAL), query.get(Q_SIGNED_HEADERS), query.get(Q_SIGNATURE));
   }
 
   static AuthorizationHeader parse(String header) {
@@ -140,6 +231,10 @@ public final class SigV4Verifier {
     if (credential == null || signedHeaders == null || signature == null) {
       throw incomplete("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'.");
     }
+    return fields(credential, signedHeaders, signature);
+  }
+
+  private static AuthorizationHeader fields(String credential, String signedHeaders, String signature) {
     String[] scope = credential.split("/", -1);
     if (scope.length != 5 || !SCOPE_TERMINATOR.equals(scope[4])
         || scope[0].isEmpty() || scope[1].length() != 8 || scope[2].isEmpty() || scope[3].isEmpty()) {
@@ -157,10 +252,14 @@ public final class SigV4Verifier {
     if (amzDate == null) {
       throw incomplete("Authorization header requires the 'X-Amz-Date' header.");
     }
+    return amzDate(amzDate, "X-Amz-Date");
+  }
+
+  private static Instant amzDate(String amzDate, String what) {
     try {
       return LocalDateTime.parse(amzDate.trim(), AMZ_DATE).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
-      throw incomplete("X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z': " + amzDate);
+      throw incomplete(what + " must have the form YYYYMMDD'T'HHMMSS'Z': " + amzDate);
     }
   }
 
@@ -172,12 +271,13 @@ public final class SigV4Verifier {
   }
 
   /** Recomputes the signature over exactly the headers the caller signed (AWS SigV4, header form). */
-  static String recompute(SignedHttpRequest request, AuthorizationHeader auth, AccessKey key, Instant signedAt) {
+  static String recompute(SignedHttpRequest request, AuthorizationHeader auth, AccessKey key, Instant signedAt,
+                          boolean presigned) {
     String amzDate = AMZ_DATE.format(signedAt.atOffset(ZoneOffset.UTC));
     StringBuilder canonical = new StringBuilder(512)
         .append(request.method()).append('\n')
         .append(canonicalPath(request.rawPath())).append('\n')
-        .append(canonicalQuery(request.rawQuery())).append('\n');
+        .append(canonicalQuery(request.rawQuery(), presigned ? Q_SIGNATURE : null)).append('\n');
     for (String name : auth.signedHeaders()) {
       List<String> values = request.headers().get(name);
       if (values == null) {
@@ -235,6 +335,11 @@ public final class SigV4Verifier {
 
   /** Query parameters decoded, re-encoded the SigV4 way and sorted by name, then value. */
   static String canonicalQuery(String rawQuery) {
+    return canonicalQuery(rawQuery, null);
+  }
+
+  /** As {@link #canonicalQuery(String)}, leaving out the parameter {@code except} (the presigned signature). */
+  static String canonicalQuery(String rawQuery, String except) {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return "";
     }
@@ -247,6 +352,9 @@ public final class SigV4Verifier {
         int eq = pair.indexOf('=');
         String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
         String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        if (name.equals(except)) {
+          continue;
+        }
         pairs.add(new String[] {uriEncode(name), uriEncode(value)});
       }
     } catch (IllegalArgumentException e) {

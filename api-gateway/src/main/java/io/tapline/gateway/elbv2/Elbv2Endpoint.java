@@ -54,7 +54,8 @@ public class Elbv2Endpoint implements AutoCloseable {
 
   public Elbv2Endpoint(AccessKeyStore keys, GatewayConfig config, KafkaConfig kafka, GatewayKafka gatewayKafka,
       MeterRegistry registry) {
-    this.verifier = new SigV4Verifier(keys::find, SIGNING_SERVICE, config.getMaxClockSkew(), Clock.systemUTC());
+    this.verifier = new SigV4Verifier(keys::find, SIGNING_SERVICE, config.getRegions(), config.getMaxClockSkew(),
+        Clock.systemUTC());
     this.parser = new QueryParser(config.queryLimits());
     this.config = config;
     this.registry = registry;
@@ -130,6 +131,8 @@ public class Elbv2Endpoint implements AutoCloseable {
         throw Elbv2Exception.badRequest(NO_SUCH_VERSION, "The requested version (" + version
             + ") of service ElasticLoadBalancing does not exist; Tapline serves " + Elbv2ApiService.VERSION);
       }
+      // a presigned request's X-Amz-* signature fields are not API parameters
+      params.keySet().removeIf(name -> name.startsWith("X-Amz-"));
       return params;
     } catch (Ec2Exception e) {
       throw new Elbv2Exception(e.code().equals("InvalidParameterValue") || e.code().equals("UnknownParameter")

@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 public final class ControlPlaneBenchmark {
 
   private static final String ACCESS_KEY = "AKIATAPLINEBENCH0001";
-  private static final String SECRET = "tapline-bench-secret";
+  private static final String SECRET = "tapline-bench-secret-key-0000000001";
   private static final String ACCOUNT = "999999999999";
 
   /** One measured operation. */
@@ -84,12 +84,16 @@ public final class ControlPlaneBenchmark {
           "micronaut.server.port", 0,
           "tapline.control.filters-per-account", calls * 2 + 1000));
       awaitHealthy(URI.create("http://127.0.0.1:" + control.getBean(EmbeddedServer.class).getPort() + "/health"));
+      int managementPort;
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        managementPort = socket.getLocalPort();
+      }
       gateway = GatewayApplication.start(Map.of(
           "micronaut.server.port", -1,
+          "tapline.gateway.management-port", managementPort,
           "tapline.kafka.bootstrap-servers", bootstrap,
-          "tapline.gateway.credentials", List.of(Map.of("access-key-id", ACCESS_KEY, "secret-key", SECRET,
-              "account-id", ACCOUNT))));
-      awaitHealthy(gateway.uri().resolve("/health"));
+          "tapline.gateway.credentials", ACCOUNT + "," + ACCESS_KEY + "," + SECRET));
+      awaitHealthy(gateway.managementUri().resolve("/health"));
       try (Ec2Client ec2 = Ec2Client.builder()
           .endpointOverride(gateway.uri())
           .region(Region.US_EAST_1)

@@ -120,7 +120,7 @@ public final class EndToEndBenchmark {
    * begins with '-', about one start in 64).
    */
   private LocalStack startStack(int attempt) {
-    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack-" + attempt), 0, 0, 0, 0, 0, 0,
+    LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack-" + attempt), 0, 0, 0, 0, 0, 0, 0,
         receiver.port(), SampleTraffic.captureEntry(IDLE_ENI, pcap, "recorded", true), Map.of());
     try {
       return LocalStack.start(config);
@@ -621,7 +621,8 @@ public final class EndToEndBenchmark {
         .endpointOverride(URI.create(stack.apiEndpoint()))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY)))
+            AwsBasicCredentials.create(stack.credentials().accessKeyId(),
+                stack.credentials().secretAccessKey())))
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(30)))
         .build();
