@@ -289,7 +289,7 @@ public final class FilterPipeline implements Runnable {
       producer.abortTransaction();
       return true;
     } catch (KafkaException e) {
-      LOG.warn("abort failed, the producer will be rebuilt: {}", e.toString());
+      LOG.info("abort failed, the producer will be rebuilt: {}", e.toString()); // the rebuild logs the WARN
       return false;
     }
   }
