@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -96,15 +98,23 @@ public final class FilterMain {
 
       KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
           new StringDeserializer(), new ByteArrayDeserializer());
-      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config),
-          new StringSerializer(), new ByteArraySerializer());
       // The clients' own metrics (kafka.consumer.*, kafka.producer.*: fetch and request latency, lag,
       // transaction times) next to Tapline's; the pipeline closes the clients, these only stop reading them.
       started.add(bindClientMetrics(new KafkaClientMetrics(consumer), meters));
-      started.add(bindClientMetrics(new KafkaClientMetrics(producer), meters));
+      // The pipeline builds a new producer after a fence (coordinator failover): each one's metrics
+      // replace the previous one's.
+      AtomicReference<KafkaClientMetrics> producerMetrics = new AtomicReference<>();
+      started.add(() -> closeIfAny(producerMetrics.getAndSet(null)));
+      Supplier<KafkaProducer<String, byte[]>> producers = () -> {
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config),
+            new StringSerializer(), new ByteArraySerializer());
+        closeIfAny(producerMetrics.getAndSet(null));
+        producerMetrics.set(bindClientMetrics(new KafkaClientMetrics(producer), meters));
+        return producer;
+      };
       CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait(),
           config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros);
-      FilterPipeline pipeline = new FilterPipeline(consumer, producer, processor, metrics, view,
+      FilterPipeline pipeline = new FilterPipeline(consumer, producers, processor, metrics, view,
           config.transactionLinger(), config.maxPollRecords());
 
       Vertx vertx = Vertx.vertx();
@@ -145,6 +155,12 @@ public final class FilterMain {
       compiled.problems().forEach(p -> LOG.warn("interface {}: {}", interfaceId, p));
     }
     LOG.info("interface {}: {} session(s), version {}", interfaceId, compiled.sessionCount(), compiled.version());
+  }
+
+  private static void closeIfAny(KafkaClientMetrics clientMetrics) {
+    if (clientMetrics != null) {
+      clientMetrics.close();
+    }
   }
 
   private static KafkaClientMetrics bindClientMetrics(KafkaClientMetrics clientMetrics, PrometheusMeterRegistry meters) {

@@ -63,6 +63,8 @@ public final class FilterMetrics implements FilterCounters {
   /** Per transaction: beginTransaction to commitTransaction returning (sends, offsets, commit). */
   public static final String TRANSACTION_DURATION = "tapline.filter.transaction.duration";
   public static final String TRANSACTIONS_ABORTED = "tapline.filter.transactions.aborted";
+  /** Producers closed and built anew after a fence (coordinator failover or another holder of the id). */
+  public static final String PRODUCER_REBUILDS = "tapline.filter.producer.rebuilds";
   public static final String INTERFACES_CONFIGURED = "tapline.filter.interfaces.configured";
   /**
    * Per captured batch, from its producedAtMicros (capture agent's clock) to a stage of the filter
@@ -98,6 +100,7 @@ public final class FilterMetrics implements FilterCounters {
   private final Counter rulesIgnored;
   private final Counter transactionsCommitted;
   private final Counter transactionsAborted;
+  private final Counter producerRebuilds;
   private final Timer consumedLatency;
   private final Timer transactionDuration;
   private final Timer committedLatency;
@@ -122,6 +125,8 @@ public final class FilterMetrics implements FilterCounters {
     rulesIgnored = counter(CONFIG_RULES_IGNORED, "filter rules that could not be compiled and never match");
     transactionsCommitted = counter(TRANSACTIONS_COMMITTED, "transactions committed (each holds the results of one or more polls)");
     transactionsAborted = counter(TRANSACTIONS_ABORTED, "transactions aborted; their input is processed again");
+    producerRebuilds = counter(PRODUCER_REBUILDS,
+        "transactional producers closed and built anew after being fenced; their transaction's input is processed again");
     String latency = "captured batch produced (capture agent's clock) to this stage of the filter, per batch";
     consumedLatency = timer(BATCH_LATENCY, latency, Tags.of(TAG_STAGE, STAGE_CONSUMED));
     committedLatency = timer(BATCH_LATENCY, latency, Tags.of(TAG_STAGE, STAGE_COMMITTED));
@@ -372,6 +377,10 @@ public final class FilterMetrics implements FilterCounters {
 
   public void transactionAborted() {
     transactionsAborted.increment();
+  }
+
+  public void producerRebuilt() {
+    producerRebuilds.increment();
   }
 
   /** A poll returned a captured batch the capture agent produced at {@code producedAtMicros}; now is {@code nowMicros}. */

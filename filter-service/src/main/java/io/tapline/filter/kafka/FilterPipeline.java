@@ -5,13 +5,16 @@ import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.CompactedTopicView;
 import io.tapline.schemas.codec.CapturedBatchReader;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -23,9 +26,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -50,16 +55,40 @@ import org.slf4j.LoggerFactory;
  * (nothing of them was sent), and their records are read again by the next owner. If
  * the commit fails because the group moved on (or for any other abortable reason) the transaction
  * is aborted and the consumer is rewound to the first record not committed, so the records are
- * processed again by whoever owns them now. Fatal producer errors (fenced, authorization) stop
- * the loop and turn the health check DOWN.
+ * processed again by whoever owns them now.
+ *
+ * <p>Fences: a producer that is fenced ({@link ProducerFencedException},
+ * {@link InvalidProducerEpochException}, {@link OutOfOrderSequenceException}, or any error after which
+ * it cannot even abort) must be closed. That happens without any zombie: when the broker that was the
+ * transaction coordinator goes away, its successor aborts a transaction older than
+ * {@code transaction.timeout.ms} and bumps the epoch. The loop then closes the producer, builds a new
+ * one from the factory, initialises it (retrying while the coordinator is unavailable), rewinds the
+ * assigned partitions to their committed offsets (what the broker says, so a transaction that did
+ * commit before the fence is not processed twice) and goes on; nothing of the aborted transaction
+ * was visible, so exactly once holds. A real zombie is fenced by the group generation (KIP-447),
+ * which surfaces as an abortable commit failure, not as a fence. What a rebuild cannot fix is
+ * another live process with the same transactional id: the two would fence each other for ever, so
+ * more than {@value #MAX_REBUILDS} rebuilds within {@link #REBUILD_WINDOW} stop the loop with an
+ * error naming the id. Authorization and version errors stop it at once. A stopped loop turns the
+ * health check DOWN.
  */
 public final class FilterPipeline implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FilterPipeline.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  /** Rebuilds tolerated within {@link #REBUILD_WINDOW}; one more means two processes share the transactional id. */
+  static final int MAX_REBUILDS = 5;
+  static final Duration REBUILD_WINDOW = Duration.ofMinutes(2);
+  /** initTransactions / committed-offset attempts, each bounded by the client's max.block.ms / the timeout below. */
+  private static final int COORDINATOR_ATTEMPTS = 5;
+  private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final Consumer<String, byte[]> consumer;
-  private final Producer<String, byte[]> producer;
+  private final Supplier<? extends Producer<String, byte[]>> producers;
+  private Producer<String, byte[]> producer;
+  /** When the recent rebuilds happened (nanoTime), oldest first, at most {@link #MAX_REBUILDS} + 1. */
+  private final ArrayDeque<Long> rebuilds = new ArrayDeque<>();
   private final CapturedBatchProcessor processor;
   private final FilterMetrics metrics;
   private final CompactedTopicView<?> configView;
@@ -84,16 +113,18 @@ public final class FilterPipeline implements Runnable {
   private final CapturedBatchReader reader = new CapturedBatchReader();
 
   /**
+   * @param producers                builds a transactional producer (the first one at once, another after each fence)
    * @param transactionLinger        how long results may wait for more before their transaction
    * @param maxBatchesPerTransaction captured batches whose results end a transaction early
    */
-  public FilterPipeline(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
+  public FilterPipeline(Consumer<String, byte[]> consumer, Supplier<? extends Producer<String, byte[]>> producers,
       CapturedBatchProcessor processor, FilterMetrics metrics, CompactedTopicView<?> configView,
       Duration transactionLinger, int maxBatchesPerTransaction) {
     this.transactionLingerNanos = transactionLinger.toNanos();
     this.maxBatchesPerTransaction = maxBatchesPerTransaction;
     this.consumer = consumer;
-    this.producer = producer;
+    this.producers = producers;
+    this.producer = producers.get();
     this.processor = processor;
     this.metrics = metrics;
     this.configView = configView;
@@ -118,7 +149,7 @@ public final class FilterPipeline implements Runnable {
         return;
       }
       problem.set("initialising transactions");
-      producer.initTransactions();
+      initTransactions();
       mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
       consumer.subscribe(List.of(capturedTopic), new RebalanceLogger());
       problem.set(null);
@@ -142,8 +173,8 @@ public final class FilterPipeline implements Runnable {
       // close() asked us to stop
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
-             | UnsupportedVersionException e) {
+    } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+             | AuthorizationException | UnsupportedVersionException e) {
       problem.set("stopped: " + e);
       LOG.error("filter pipeline stopped on a fatal producer error", e);
     } catch (RuntimeException e) {
@@ -199,15 +230,18 @@ public final class FilterPipeline implements Runnable {
       for (int i = 0; i < producedAtCount; i++) {
         metrics.batchCommittedLatency(producedAtPending[i], now);
       }
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
-             | UnsupportedVersionException e) {
-      throw e;
+    } catch (AuthorizationException | UnsupportedVersionException e) {
+      throw e; // a new producer would fail the same way
     } catch (KafkaException e) {
-      LOG.warn("transaction aborted, {} captured batches will be processed again: {}", capturedBatchesPending,
-          e.toString());
-      abortQuietly();
-      metrics.transactionAborted();
-      rewind(firstOffsets);
+      if (mustClose(e) || !abortQuietly()) {
+        metrics.transactionAborted();
+        rebuildProducer(e);
+      } else {
+        LOG.warn("transaction aborted, {} captured batches will be processed again: {}", capturedBatchesPending,
+            e.toString());
+        metrics.transactionAborted();
+        rewind(firstOffsets);
+      }
     } finally {
       dropPending();
     }
@@ -249,11 +283,107 @@ public final class FilterPipeline implements Runnable {
     }
   }
 
-  private void abortQuietly() {
+  /** Aborts the open transaction; false when the producer cannot (it is in a fatal state and must be closed). */
+  private boolean abortQuietly() {
     try {
       producer.abortTransaction();
+      return true;
     } catch (KafkaException e) {
-      LOG.warn("abort failed: {}", e.toString());
+      LOG.info("abort failed, the producer will be rebuilt: {}", e.toString()); // the rebuild logs the WARN
+      return false;
+    }
+  }
+
+  /**
+   * Errors after which KafkaProducer can only be closed (its Javadoc); the client may wrap the first
+   * one in a KafkaException ("in an error state") on later calls, so the cause chain is searched.
+   */
+  static boolean mustClose(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
+          || t instanceof OutOfOrderSequenceException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Replaces a fenced producer: close it, build and initialise a new one, rewind every assigned
+   * partition to its committed offset. The caller drops the waiting results afterwards.
+   *
+   * @throws IllegalStateException after more than {@link #MAX_REBUILDS} rebuilds within {@link #REBUILD_WINDOW}
+   */
+  private void rebuildProducer(KafkaException cause) {
+    long now = System.nanoTime();
+    rebuilds.addLast(now);
+    while (now - rebuilds.peekFirst() > REBUILD_WINDOW.toNanos()) {
+      rebuilds.removeFirst();
+    }
+    if (rebuilds.size() > MAX_REBUILDS) {
+      throw new IllegalStateException("producer fenced " + rebuilds.size() + " times within " + REBUILD_WINDOW
+          + ": another running process probably uses the same transactional id (tapline.filter.instance-id must be"
+          + " unique per process); last fence: " + cause, cause);
+    }
+    metrics.producerRebuilt();
+    LOG.warn("producer fenced or broken ({}); closing it, building a new one and reprocessing {} captured batches from the"
+        + " committed offsets (rebuild {} within {})", cause.toString(), capturedBatchesPending, rebuilds.size(),
+        REBUILD_WINDOW);
+    problem.set("rebuilding the producer after a fence: " + cause);
+    try {
+      producer.close(CLOSE_TIMEOUT);
+    } catch (RuntimeException e) {
+      LOG.warn("closing the fenced producer failed: {}", e.toString());
+    }
+    producer = producers.get();
+    initTransactions();
+    rewindToCommitted();
+    problem.set(null);
+  }
+
+  /** initTransactions, retried while the coordinator is unavailable (each attempt waits up to max.block.ms). */
+  private void initTransactions() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        producer.initTransactions();
+        return;
+      } catch (TimeoutException e) {
+        if (attempt == COORDINATOR_ATTEMPTS || !running) {
+          throw e;
+        }
+        LOG.warn("initTransactions timed out (attempt {} of {}), retrying: {}", attempt, COORDINATOR_ATTEMPTS,
+            e.toString());
+      }
+    }
+  }
+
+  /**
+   * Seeks every assigned partition to the offset the broker has committed for the group; a
+   * partition without one goes back to the first record of the dropped results, if it had any.
+   */
+  private void rewindToCommitted() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed = null;
+    for (int attempt = 1; committed == null; attempt++) {
+      try {
+        committed = consumer.committed(assigned, COMMITTED_TIMEOUT);
+      } catch (TimeoutException e) {
+        if (attempt == COORDINATOR_ATTEMPTS || !running) {
+          throw e;
+        }
+        LOG.warn("reading the committed offsets timed out (attempt {} of {}), retrying", attempt, COORDINATOR_ATTEMPTS);
+      }
+    }
+    for (TopicPartition partition : assigned) {
+      OffsetAndMetadata offset = committed.get(partition);
+      if (offset != null) {
+        consumer.seek(partition, offset.offset());
+      } else if (firstOffsets.containsKey(partition)) {
+        consumer.seek(partition, firstOffsets.get(partition));
+      }
     }
   }
 
