@@ -126,13 +126,11 @@ class BrokerFailoverIT {
             "TAPLINE_GATEWAY_CREDENTIALS", ACCOUNT + "," + ACCESS_KEY + "," + SECRET_KEY), logs);
     launch("target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
         with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort, "TAPLINE_TARGET_AUTO_OFFSET_RESET", "earliest"), logs);
-    // Finding of this test: with the default 10 s transaction timeout, a transaction held open by
-    // the leader failover is aborted by its coordinator with an epoch bump, the filter's producer
-    // is fenced (ProducerFencedException) and its pipeline stops for good (health DOWN). Until the
-    // filter recreates its producer on such a fence, the test gives transactions room to outlast
-    // the failover.
+    // The filter keeps its default 10 s transaction timeout: a transaction held open across the
+    // failover may be aborted by the new coordinator with an epoch bump, and the filter must then
+    // rebuild its producer (tapline.filter.producer.rebuilds) and go on, which this test found.
     launch("filter-service", "io.tapline.filter.FilterMain", filterPort, DATA_PLANE_JVM,
-        with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort, "TAPLINE_FILTER_TRANSACTION_TIMEOUT_MS", 60_000), logs);
+        with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort), logs);
     launch("capture-service", "io.tapline.capture.CaptureMain", capturePort, DATA_PLANE_JVM,
         with(common, "TAPLINE_CAPTURE_HTTP_PORT", capturePort,
             "TAPLINE_CAPTURE_INTERFACES", SampleTraffic.captureEntry(SOURCE_ENI, pcap, "recorded", true)), logs);
