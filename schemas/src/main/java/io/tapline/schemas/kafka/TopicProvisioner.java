@@ -88,15 +88,17 @@ public final class TopicProvisioner {
     Map<String, TopicDescription> descriptions =
         admin.describeTopics(names).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS);
     List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-    Map<ConfigResource, Config> configs;
-    try {
-      configs = admin.describeConfigs(resources).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof AuthorizationException)) {
-        throw e;
+    Map<ConfigResource, Config> configs = new HashMap<>();
+    for (var entry : admin.describeConfigs(resources).values().entrySet()) {
+      try {
+        configs.put(entry.getKey(), entry.getValue().get(timeoutMillis, TimeUnit.MILLISECONDS));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof AuthorizationException)) {
+          throw e;
+        }
+        LOG.warn("may not describe the configs of topic {} ({}); its settings are not checked",
+            entry.getKey().name(), e.getCause().getMessage());
       }
-      LOG.warn("may not describe topic configs ({}); topic settings are not checked", e.getCause().getMessage());
-      configs = Map.of();
     }
     for (String name : names) {
       TopicDescription d = descriptions.get(name);
