@@ -20,7 +20,11 @@ public class KafkaConfiguration {
 
   public KafkaConfiguration(Environment environment) {
     SettingsSource source = SettingsSource.fromPropertyLookup(
-        name -> environment.getProperty(name, String.class), KafkaSettings.SETTINGS);
+        name -> environment.getProperty(name, Object.class)
+            // a map would be Micronaut's view of X_FILE (tapline.kafka.sasl-password.file): not a value
+            .filter(v -> !(v instanceof java.util.Map<?, ?>) && !(v instanceof java.util.Collection<?>))
+            .map(String::valueOf),
+        KafkaSettings.SETTINGS);
     KafkaSettings resolved = KafkaSettings.from(source);
     source.validate();
     this.settings = resolved;

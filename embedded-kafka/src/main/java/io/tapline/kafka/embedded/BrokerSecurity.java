@@ -124,8 +124,9 @@ public final class BrokerSecurity {
     return String.join("\n",
         "sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256",
         "sasl.mechanism.inter.broker.protocol=" + MECHANISM,
-        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
-            + jaas(ADMIN, users.get(ADMIN)),
+        // one JAAS line per enabled mechanism; the 512 one also logs the broker in to itself
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=" + jaas(ADMIN, users.get(ADMIN)),
+        "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=" + jaas(ADMIN, users.get(ADMIN)),
         "ssl.keystore.location=" + keystore,
         "ssl.keystore.password=" + storePassword,
         "ssl.keystore.type=PKCS12",
