@@ -1,5 +1,6 @@
 package io.tapline.testing;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.TopicPlan;
 import io.tapline.schemas.kafka.TopicPolicy;
 import io.tapline.schemas.kafka.TopicProvisioner;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +40,11 @@ class TopicProvisionerIT {
     TopicPlan first = TopicProvisioner.ensure(kafka.clientProperties(), week, List.of(packets, state), 60_000);
     assertEquals(2, first.creates().size());
     assertTrue(first.differences().isEmpty());
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      // the broker's metadata lists a new topic a moment after the controller created it
+      await().atMost(Duration.ofSeconds(30)).until(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS)
+          .containsAll(List.of(packets.name(), state.name())));
+    }
 
     // When the policy asks for 24 h, 1 MiB per partition and 4 partitions, and the state topic's catalog 3 partitions
     TopicSpec<?> state3 = new TopicSpec<>(state.name(), Topics.RESOURCES.valueSerde(), 3, true, "state");
