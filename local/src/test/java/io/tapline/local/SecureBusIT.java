@@ -66,7 +66,7 @@ class SecureBusIT {
     LocalStackConfig config = new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, receiver.port(),
         SampleTraffic.captureEntry(SOURCE_ENI, pcap, "max", false),
         // TLS and SCRAM handshakes of five JVMs on a busy 2-core machine: start-up gets more time than on PLAINTEXT
-        Map.of("TAPLINE_TARGET_KAFKA_TIMEOUT_MS", "180000"));
+        Map.of("TAPLINE_TARGET_KAFKA_TIMEOUT_MS", "180000", "TAPLINE_GATEWAY_STARTUP_TIMEOUT", "180s"));
     stack = LocalStack.startSecure(config);
     ec2 = Ec2Clients.forStack(stack, LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY);
   }
