@@ -43,8 +43,8 @@ public class GatewayFactory {
       throw new IllegalArgumentException("micronaut.server.max-request-size (" + server.getMaxRequestSize()
           + ") must be larger than tapline.gateway.max-body-bytes (" + config.getMaxBodyBytes() + ")");
     }
-    LOG.info("api-gateway configuration: tapline.kafka.bootstrap-servers={}, {}", kafka.getBootstrapServers(), config);
-    GatewayKafka clients = GatewayKafka.start(kafka.getBootstrapServers(), config.getCommandTimeout(),
+    LOG.info("api-gateway configuration: {}, {}", kafka.settings().describe(), config);
+    GatewayKafka clients = GatewayKafka.start(kafka.settings(), config.getCommandTimeout(),
         config.getStartupTimeout());
     Gauge.builder(GatewayMetrics.PENDING_COMMANDS, clients.commandBus(), b -> b.pendingCalls())
         .description("mutating calls waiting for their command result").register(registry);

@@ -2,11 +2,13 @@ package io.tapline.gateway;
 
 import io.tapline.gateway.kafka.KafkaCommandBus;
 import io.tapline.gateway.kafka.KafkaResourceView;
+import io.tapline.runtime.KafkaSettings;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.TopicProvisioner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,13 @@ public final class GatewayKafka implements AutoCloseable {
     this.resourceView = resourceView;
   }
 
-  static GatewayKafka start(String bootstrapServers, Duration commandTimeout, Duration startupTimeout) {
-    TopicProvisioner.ensure(bootstrapServers, Topics.all(), startupTimeout.toMillis());
-    KafkaResourceView view = new KafkaResourceView(bootstrapServers).start();
+  static GatewayKafka start(KafkaSettings settings, Duration commandTimeout, Duration startupTimeout) {
+    Properties connection = settings.connectionProperties();
+    TopicProvisioner.ensure(connection, settings.topicPolicy(), Topics.all(), startupTimeout.toMillis());
+    KafkaResourceView view = new KafkaResourceView(connection).start();
     KafkaCommandBus bus;
     try {
-      bus = new KafkaCommandBus(bootstrapServers, "tapline-gateway", commandTimeout, startupTimeout).start();
+      bus = new KafkaCommandBus(connection, "tapline-gateway", commandTimeout, startupTimeout).start();
     } catch (RuntimeException e) {
       view.close();
       throw e;

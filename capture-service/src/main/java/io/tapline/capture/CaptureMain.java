@@ -134,9 +134,9 @@ public final class CaptureMain {
         sources.add(openSource(spec));
         activations.put(spec.networkInterfaceId(), new MirrorActivation());
       }
-      String bootstrap = config.kafka().bootstrapServers();
-      TopicProvisioner.ensure(bootstrap, List.of(Topics.COMMANDS, Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED),
-          PROVISIONING_TIMEOUT_MS);
+      java.util.Properties bootstrap = config.kafka().connectionProperties();
+      TopicProvisioner.ensure(bootstrap, config.kafka().topicPolicy(),
+          List.of(Topics.COMMANDS, Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED), PROVISIONING_TIMEOUT_MS);
 
       jvmMeters = JvmMeters.bindTo(registry);
       packetProducer = new KafkaProducer<>(packetProducerProperties(), new StringSerializer(), new ByteArraySerializer());

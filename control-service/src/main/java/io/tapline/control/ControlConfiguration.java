@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Requires;
 import io.tapline.control.domain.AddressRange;
 import io.tapline.control.domain.Limits;
+import io.tapline.runtime.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public class ControlConfiguration {
   private int commandAttempts = ControlSettings.DEFAULT_COMMAND_ATTEMPTS;
   private List<String> allowedTargetRanges = new ArrayList<>(AddressRange.DEFAULT_TARGET_RANGES);
 
-  public ControlSettings toSettings(String bootstrapServers) {
+  public ControlSettings toSettings(KafkaSettings kafka) {
     require(!transactionalId.isBlank(), "tapline.control.transactional-id must not be blank");
     require(!groupId.isBlank(), "tapline.control.group-id must not be blank");
     require(maxPollRecords >= 1 && maxPollRecords <= 10_000, "tapline.control.max-poll-records must be 1-10000");
@@ -53,14 +54,14 @@ public class ControlConfiguration {
       require(quota >= 1, "tapline.control quotas must be at least 1");
     }
     require(commandAttempts >= 1 && commandAttempts <= 1_000, "tapline.control.command-attempts must be 1-1000");
-    require(bootstrapServers != null && !bootstrapServers.isBlank(), "tapline.kafka.bootstrap-servers must be set");
+    require(kafka != null, "tapline.kafka.* must be valid");
     List<AddressRange> ranges;
     try {
       ranges = AddressRange.parseAll(allowedTargetRanges == null ? List.of() : allowedTargetRanges);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("tapline.control.allowed-target-ranges: " + e.getMessage(), e);
     }
-    return new ControlSettings(bootstrapServers, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort,
+    return new ControlSettings(kafka, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort,
         new Limits(sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
             filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone, ranges,
             new Limits.CreationQuotas(networkInterfacesPerAccount, loadBalancersPerAccount, targetGroupsPerAccount,

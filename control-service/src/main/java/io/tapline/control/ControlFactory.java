@@ -27,10 +27,10 @@ public class ControlFactory {
 
   @Singleton
   ControlSettings controlSettings(ControlConfiguration control, KafkaConfiguration kafka) {
-    ControlSettings settings = control.toSettings(kafka.getBootstrapServers());
-    LOG.info("control-service configuration: tapline.kafka.bootstrap-servers={}, transactional-id={}, group-id={}, "
+    ControlSettings settings = control.toSettings(kafka.settings());
+    LOG.info("control-service configuration: {}, transactional-id={}, group-id={}, "
             + "max-poll-records={}, startup-timeout={}, vxlan-port={}, limits={}",
-        settings.bootstrapServers(), settings.transactionalId(), settings.groupId(), settings.maxPollRecords(),
+        settings.kafka().describe(), settings.transactionalId(), settings.groupId(), settings.maxPollRecords(),
         settings.startupTimeout(), settings.vxlanPort(), settings.limits());
     return settings;
   }

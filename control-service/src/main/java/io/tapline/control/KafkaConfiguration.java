@@ -1,21 +1,40 @@
 package io.tapline.control;
 
-import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.tapline.runtime.KafkaSettings;
+import io.tapline.runtime.SettingsSource;
+import jakarta.inject.Singleton;
 
-/** {@code tapline.kafka.*}: the Kafka setting every Tapline service shares. */
-@ConfigurationProperties("tapline.kafka")
+/**
+ * {@code tapline.kafka.*} and {@code tapline.topics.*}: the connection settings every Tapline
+ * process shares, read by the one {@link KafkaSettings} type (the Micronaut configuration's values
+ * act as overrides, so test properties and application.yml work; {@code _FILE} variables work as in
+ * every service). Refuses to start on bad settings, naming the variables to set.
+ */
 @Requires(env = ControlApplication.ENVIRONMENT)
+@Singleton
 public class KafkaConfiguration {
 
-  private String bootstrapServers = "localhost:9092";
+  private final KafkaSettings settings;
 
-  /** Kafka bootstrap servers (TAPLINE_KAFKA_BOOTSTRAP_SERVERS). */
-  public String getBootstrapServers() {
-    return bootstrapServers;
+  public KafkaConfiguration(Environment environment) {
+    SettingsSource source = SettingsSource.fromPropertyLookup(
+        name -> environment.getProperty(name, Object.class)
+            // a map would be Micronaut's view of X_FILE (tapline.kafka.sasl-password.file): not a value
+            .filter(v -> !(v instanceof java.util.Map<?, ?>) && !(v instanceof java.util.Collection<?>))
+            .map(String::valueOf),
+        KafkaSettings.SETTINGS);
+    KafkaSettings resolved = KafkaSettings.from(source);
+    source.validate();
+    this.settings = resolved;
   }
 
-  public void setBootstrapServers(String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
+  public KafkaSettings settings() {
+    return settings;
+  }
+
+  public String getBootstrapServers() {
+    return settings.bootstrapServers();
   }
 }

@@ -78,8 +78,8 @@ public final class FilterMain {
   static RunningFilter start(FilterConfig config) {
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      String bootstrap = config.kafka().bootstrapServers();
-      TopicProvisioner.ensure(bootstrap,
+      java.util.Properties bootstrap = config.kafka().connectionProperties();
+      TopicProvisioner.ensure(bootstrap, config.kafka().topicPolicy(),
           List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED, Topics.PACKETS_MIRRORED), PROVISION_TIMEOUT_MS);
       // Flow order end to end needs captured partition p -> mirrored partition p: refuse to start otherwise.
       PacketTopicLayout.require(config.kafka().clientProperties("tapline-filter-" + config.instanceId() + "-admin"),

@@ -1,5 +1,6 @@
 package io.tapline.local;
 
+import io.tapline.kafka.Acls;
 import io.tapline.kafka.embedded.EmbeddedKafkaBroker;
 import io.tapline.runtime.SettingsSource;
 import io.tapline.schemas.Topics;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,13 +82,38 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts the broker and the five services and waits until every one reports healthy. */
   public static LocalStack start(LocalStackConfig config) {
+    return start(config, false);
+  }
+
+  /**
+   * Starts the stack on a broker with a SASL_SSL listener and ACLs ({@link Acls}): each service
+   * logs in as its own principal (tapline-control, tapline-gateway, ...) with SCRAM-SHA-512 and
+   * trusts the broker's generated CA; the launcher provisions topics and ACLs as the admin.
+   */
+  public static LocalStack startSecure(LocalStackConfig config) {
+    return start(config, true);
+  }
+
+  private static LocalStack start(LocalStackConfig config, boolean secure) {
     Path dataDir = config.dataDir().toAbsolutePath();
-    LOG.info("starting the local stack in {}", dataDir);
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), config.kafkaPort());
+    LOG.info("starting the local stack in {}{}", dataDir, secure ? " (SASL_SSL, ACLs)" : "");
+    EmbeddedKafkaBroker broker = secure
+        ? EmbeddedKafkaBroker.startSecure(dataDir.resolve("kafka"), config.kafkaPort(), servicePasswords())
+        : EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), config.kafkaPort());
     Map<String, ServiceProcess> services = Collections.synchronizedMap(new LinkedHashMap<>());
     LocalStack stack = new LocalStack(config, broker, services);
     try {
-      TopicProvisioner.ensure(broker.bootstrapServers(), Topics.all(), 60_000);
+      TopicProvisioner.ensure(broker.clientProperties(), Topics.all(), 60_000);
+      if (secure) {
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+          admin.createAcls(Acls.bindings()).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new IllegalStateException("cannot create the ACLs: " + e, e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while creating the ACLs", e);
+        }
+      }
       String captureInterfaces = config.captureInterfaces().isBlank()
           ? SampleTraffic.defaultCaptureInterfaces(dataDir)
           : config.captureInterfaces();
@@ -106,16 +133,17 @@ public final class LocalStack implements AutoCloseable {
       List<ServiceProcess> started = new ArrayList<>();
       // the port given to each service process is its health and metrics port
       started.add(stack.launch("control-service", "io.tapline.control.ControlApplication", controlPort, CONTROL_PLANE_JVM,
-          with(common, "MICRONAUT_SERVER_PORT", controlPort, "TAPLINE_CONTROL_VXLAN_PORT", config.vxlanPort()), logs));
+          with(login(common, broker, Acls.CONTROL), "MICRONAUT_SERVER_PORT", controlPort, "TAPLINE_CONTROL_VXLAN_PORT",
+              config.vxlanPort()), logs));
       started.add(stack.launch("api-gateway", "io.tapline.gateway.GatewayApplication", gatewayManagementPort,
-          CONTROL_PLANE_JVM, with(common, "MICRONAUT_SERVER_PORT", gatewayPort,
+          CONTROL_PLANE_JVM, with(login(common, broker, Acls.GATEWAY), "MICRONAUT_SERVER_PORT", gatewayPort,
               "TAPLINE_GATEWAY_MANAGEMENT_PORT", gatewayManagementPort,
               "TAPLINE_GATEWAY_CREDENTIALS_FILE", stack.credentials.gatewayFile().toAbsolutePath()), logs));
       started.add(stack.launch("target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
-          with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort), logs));
+          with(login(common, broker, Acls.TARGET), "TAPLINE_TARGET_HTTP_PORT", targetPort), logs));
       started.add(stack.launch("filter-service", "io.tapline.filter.FilterMain", filterPort, DATA_PLANE_JVM,
-          with(common, "TAPLINE_FILTER_HTTP_PORT", filterPort), logs));
-      Map<String, String> captureEnv = with(common, "TAPLINE_CAPTURE_HTTP_PORT", capturePort);
+          with(login(common, broker, Acls.FILTER), "TAPLINE_FILTER_HTTP_PORT", filterPort), logs));
+      Map<String, String> captureEnv = with(login(common, broker, Acls.CAPTURE), "TAPLINE_CAPTURE_HTTP_PORT", capturePort);
       captureEnv.put("TAPLINE_CAPTURE_INTERFACES", captureInterfaces);
       started.add(stack.launch("capture-service", "io.tapline.capture.CaptureMain", capturePort, CAPTURE_JVM,
           captureEnv, logs));
@@ -136,6 +164,28 @@ public final class LocalStack implements AutoCloseable {
     ServiceProcess process = ServiceProcess.start(name, mainClass, healthPort, jvmOptions, env, logs);
     services.put(name, process);
     return process;
+  }
+
+  /** The SCRAM user of each service principal, with a random password, for a secured broker. */
+  private static Map<String, String> servicePasswords() {
+    Map<String, String> users = new LinkedHashMap<>();
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    for (String principal : List.of(Acls.CONTROL, Acls.GATEWAY, Acls.CAPTURE, Acls.FILTER, Acls.TARGET)) {
+      byte[] bytes = new byte[16];
+      random.nextBytes(bytes);
+      users.put(Acls.userName(principal), java.util.HexFormat.of().formatHex(bytes));
+    }
+    return users;
+  }
+
+  /** The environment with the service's own Kafka login when the broker is secured. */
+  private static Map<String, String> login(Map<String, String> common, EmbeddedKafkaBroker broker, String principal) {
+    if (broker.security() == null) {
+      return common;
+    }
+    Map<String, String> env = new HashMap<>(common);
+    env.putAll(broker.security().serviceEnvironment(broker.bootstrapServers(), Acls.userName(principal)));
+    return env;
   }
 
   private static Map<String, String> with(Map<String, String> base, Object... keyValues) {

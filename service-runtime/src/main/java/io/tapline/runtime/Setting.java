@@ -14,12 +14,29 @@ import java.util.function.Predicate;
  * @param rule         accepted values; {@code ruleText} says what they are
  */
 public record Setting<T>(
-    String name, String defaultValue, Function<String, T> parser, Predicate<T> rule, String ruleText, String doc) {
+    String name, String defaultValue, Function<String, T> parser, Predicate<T> rule, String ruleText, String doc,
+    boolean secret) {
 
   public Setting {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(parser, "parser");
     Objects.requireNonNull(rule, "rule");
+  }
+
+  /** A setting that is not secret (its value may be logged). */
+  public Setting(String name, String defaultValue, Function<String, T> parser, Predicate<T> rule, String ruleText,
+      String doc) {
+    this(name, defaultValue, parser, rule, ruleText, doc, false);
+  }
+
+  /** The same setting, marked secret: its value is masked in {@link SettingsSource#resolved()} and errors. */
+  public Setting<T> asSecret() {
+    return new Setting<>(name, defaultValue, parser, rule, ruleText, doc, true);
+  }
+
+  /** The environment variable naming a file whose content is the value: TAPLINE_KAFKA_SASL_PASSWORD_FILE. */
+  public String fileEnvVar() {
+    return envVar() + "_FILE";
   }
 
   /** The environment variable that overrides the setting: TAPLINE_KAFKA_BOOTSTRAP_SERVERS. */
@@ -29,6 +46,17 @@ public record Setting<T>(
 
   public static Setting<String> string(String name, String defaultValue, String doc) {
     return new Setting<>(name, defaultValue, s -> s, s -> !s.isBlank(), "not blank", doc);
+  }
+
+  /** A text setting that may be left empty (the default): empty means "not set". */
+  public static Setting<String> optional(String name, String doc) {
+    return new Setting<>(name, "", s -> s, s -> true, "any text", doc);
+  }
+
+  /** One of a fixed set of words, compared without case, returned upper-case. */
+  public static Setting<String> oneOf(String name, String defaultValue, java.util.List<String> allowed, String doc) {
+    return new Setting<>(name, defaultValue, s -> s.toUpperCase(java.util.Locale.ROOT), allowed::contains,
+        "one of " + String.join(", ", allowed), doc);
   }
 
   public static Setting<Integer> integer(String name, int defaultValue, int min, int max, String doc) {

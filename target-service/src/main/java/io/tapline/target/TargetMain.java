@@ -93,9 +93,9 @@ public final class TargetMain {
     }
 
     private void startAll() {
-      String bootstrap = config.kafka().bootstrapServers();
-      TopicProvisioner.ensure(bootstrap, List.of(Topics.TARGET_CONFIG, Topics.PACKETS_MIRRORED, Topics.TARGET_HEALTH),
-          config.kafkaTimeout().toMillis());
+      java.util.Properties bootstrap = config.kafka().connectionProperties();
+      TopicProvisioner.ensure(bootstrap, config.kafka().topicPolicy(),
+          List.of(Topics.TARGET_CONFIG, Topics.PACKETS_MIRRORED, Topics.TARGET_HEALTH), config.kafkaTimeout().toMillis());
       started.add(registry::close);
       started.add(JvmMeters.bindTo(registry));
 

@@ -28,6 +28,13 @@ public abstract sealed class KafkaFixture permits KafkaFixture.Embedded, KafkaFi
 
   public abstract String bootstrapServers();
 
+  /** Properties a client needs to reach the broker (bootstrap servers). */
+  public java.util.Properties clientProperties() {
+    java.util.Properties props = new java.util.Properties();
+    props.put(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return props;
+  }
+
   /** Stops the broker, keeping its data, for tests of what happens while Kafka is away. */
   public abstract void stopBroker();
 
@@ -38,7 +45,7 @@ public abstract sealed class KafkaFixture permits KafkaFixture.Embedded, KafkaFi
   public static synchronized KafkaFixture shared() {
     if (shared == null) {
       shared = create();
-      TopicProvisioner.ensure(shared.bootstrapServers(), Topics.all(), 60_000);
+      TopicProvisioner.ensure(shared.clientProperties(), Topics.all(), 60_000);
       KafkaFixture started = shared;
       Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "kafka-fixture-shutdown"));
     }

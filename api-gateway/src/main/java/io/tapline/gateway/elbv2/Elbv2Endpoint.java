@@ -59,7 +59,7 @@ public class Elbv2Endpoint implements AutoCloseable {
     this.parser = new QueryParser(config.queryLimits());
     this.config = config;
     this.registry = registry;
-    this.health = new KafkaTargetHealthView(kafka.getBootstrapServers()).start();
+    this.health = new KafkaTargetHealthView(kafka.settings().connectionProperties()).start();
     this.api = new Elbv2ApiService(gatewayKafka.commandBus(), gatewayKafka.resourceView(), health,
         config.getCommandTimeout(), Clock.systemUTC());
     LOG.info("ELBv2 API (version {}) served for SigV4 service '{}'", Elbv2ApiService.VERSION, SIGNING_SERVICE);

@@ -16,6 +16,11 @@ public final class KafkaTargetHealthView implements TargetHealthLookup, AutoClos
     this.view = new CompactedTopicView<>(bootstrapServers, Topics.TARGET_HEALTH, List.of());
   }
 
+  /** @param connection bootstrap servers and security (SASL, TLS), as KafkaSettings builds them */
+  public KafkaTargetHealthView(java.util.Properties connection) {
+    this.view = new CompactedTopicView<>(connection, Topics.TARGET_HEALTH, List.of());
+  }
+
   public KafkaTargetHealthView start() {
     view.start();
     return this;

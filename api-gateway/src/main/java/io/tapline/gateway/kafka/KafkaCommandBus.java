@@ -52,9 +52,14 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
   private volatile String failure;
 
   public KafkaCommandBus(String bootstrapServers, String clientIdPrefix, Duration sendTimeout, Duration startupTimeout) {
+    this(bootstrapOnly(bootstrapServers), clientIdPrefix, sendTimeout, startupTimeout);
+  }
+
+  /** @param connection bootstrap servers and security (SASL, TLS), as KafkaSettings builds them */
+  public KafkaCommandBus(Properties connection, String clientIdPrefix, Duration sendTimeout, Duration startupTimeout) {
     this.startupTimeout = startupTimeout;
     Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    producerProps.putAll(connection);
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-commands");
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -67,7 +72,7 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
     this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
 
     Properties consumerProps = new Properties();
-    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    consumerProps.putAll(connection);
     consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-results");
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -75,6 +80,12 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
     consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
     this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = Thread.ofPlatform().daemon().name("gateway-command-results").unstarted(this::run);
+  }
+
+  private static Properties bootstrapOnly(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return props;
   }
 
   public KafkaCommandBus start() {

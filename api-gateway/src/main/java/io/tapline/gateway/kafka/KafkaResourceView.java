@@ -17,6 +17,11 @@ public final class KafkaResourceView implements ResourceView, AutoCloseable {
     this.view = new CompactedTopicView<>(bootstrapServers, Topics.RESOURCES, List.of());
   }
 
+  /** @param connection bootstrap servers and security (SASL, TLS), as KafkaSettings builds them */
+  public KafkaResourceView(java.util.Properties connection) {
+    this.view = new CompactedTopicView<>(connection, Topics.RESOURCES, List.of());
+  }
+
   public KafkaResourceView start() {
     view.start();
     return this;

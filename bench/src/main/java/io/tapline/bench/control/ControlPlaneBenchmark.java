@@ -78,7 +78,7 @@ public final class ControlPlaneBenchmark {
     RunningGateway gateway = null;
     try {
       String bootstrap = broker.bootstrapServers();
-      TopicProvisioner.ensure(bootstrap, Topics.all(), 60_000);
+      TopicProvisioner.ensure(broker.clientProperties(), Topics.all(), 60_000);
       control = ControlApplication.start(Map.of(
           "tapline.kafka.bootstrap-servers", bootstrap,
           "micronaut.server.port", 0,

@@ -79,7 +79,7 @@ public final class FilterThroughput {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
     try {
       String bootstrap = broker.bootstrapServers();
-      TopicProvisioner.ensure(bootstrap, List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED,
+      TopicProvisioner.ensure(broker.clientProperties(), List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED,
           Topics.PACKETS_MIRRORED), 60_000);
       long version = System.currentTimeMillis();
       Load load = preload(bootstrap, packets, interfaces, acceptAll, version);

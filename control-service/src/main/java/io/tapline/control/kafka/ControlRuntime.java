@@ -178,7 +178,8 @@ public final class ControlRuntime implements AutoCloseable {
 
   private void startUp() {
     long timeoutMillis = settings.startupTimeout().toMillis();
-    TopicProvisioner.ensure(settings.bootstrapServers(), Topics.all(), timeoutMillis);
+    TopicProvisioner.ensure(settings.kafka().connectionProperties(), settings.kafka().topicPolicy(), Topics.all(),
+        timeoutMillis);
     producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
     // Fences an older instance and ends its open transaction, so the topics hold only committed state.
     producer.initTransactions();
@@ -190,7 +191,7 @@ public final class ControlRuntime implements AutoCloseable {
 
   private void rebuildState() {
     Duration timeout = settings.startupTimeout();
-    long records = TopicReader.readAll(settings.bootstrapServers(), Topics.RESOURCES, timeout, (key, value) -> {
+    long records = TopicReader.readAll(settings.kafka().connectionProperties(), Topics.RESOURCES, timeout, (key, value) -> {
       if (value == null) {
         state.remove(key);
         return;
@@ -203,7 +204,7 @@ public final class ControlRuntime implements AutoCloseable {
       }
     }, corruptState::increment);
     Map<String, io.tapline.control.domain.InterfaceMirror> mirrors = new HashMap<>();
-    TopicReader.readAll(settings.bootstrapServers(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
+    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
       if (value == null) {
         mirrors.remove(key);
       } else {
@@ -211,7 +212,7 @@ public final class ControlRuntime implements AutoCloseable {
       }
     }, corruptState::increment);
     Map<String, io.tapline.control.domain.TargetDelivery> targets = new HashMap<>();
-    TopicReader.readAll(settings.bootstrapServers(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
+    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
       if (value == null) {
         targets.remove(key);
       } else {
@@ -495,8 +496,7 @@ public final class ControlRuntime implements AutoCloseable {
   // ------------------------------------------------------------------ clients
 
   private Properties producerProperties() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Properties props = settings.kafka().connectionProperties();
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -506,8 +506,7 @@ public final class ControlRuntime implements AutoCloseable {
   }
 
   private Properties consumerProperties() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Properties props = settings.kafka().connectionProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

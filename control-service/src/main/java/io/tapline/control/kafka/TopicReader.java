@@ -35,10 +35,10 @@ public final class TopicReader {
    *
    * @return the number of records read
    */
-  public static <V extends SpecificRecord> long readAll(String bootstrapServers, TopicSpec<V> topic, Duration timeout,
+  public static <V extends SpecificRecord> long readAll(Properties connection, TopicSpec<V> topic, Duration timeout,
       BiConsumer<String, V> sink, Runnable corrupt) {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(connection);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

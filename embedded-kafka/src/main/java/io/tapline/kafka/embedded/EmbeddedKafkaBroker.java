@@ -38,13 +38,46 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final Path logFile;
+  private final BrokerSecurity security;
   private Process process;
 
   private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort) {
+    this(dataDir, port, controllerPort, null);
+  }
+
+  private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, BrokerSecurity security) {
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.logFile = dataDir.resolve("broker.log");
+    this.security = security;
+  }
+
+  /**
+   * Starts a broker whose client listener is SASL_SSL (SCRAM-SHA-512 and SCRAM-SHA-256) with a
+   * certificate signed by a CA generated here, the standard authorizer and no access for anyone
+   * not granted by an ACL ({@code allow.everyone.if.no.acl.found=false}). {@link BrokerSecurity#ADMIN}
+   * is a super user; every name in {@code users} gets a SCRAM credential with its password.
+   *
+   * <p>The controller listener stays PLAINTEXT on loopback (its principal, ANONYMOUS, is a super
+   * user so the broker can reach its own controller): a test broker, not a production layout.
+   */
+  public static EmbeddedKafkaBroker startSecure(Path dataDir, int port, java.util.Map<String, String> users) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create broker data folder " + dataDir, e);
+    }
+    BrokerSecurity security = BrokerSecurity.create(dataDir.toAbsolutePath().resolve("tls"), users);
+    int brokerPort = port == 0 ? freePort() : port;
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir.toAbsolutePath(), brokerPort, freePort(), security);
+    broker.startProcess();
+    return broker;
+  }
+
+  /** The TLS material and SCRAM users of a broker from {@link #startSecure}, or null for a plain one. */
+  public BrokerSecurity security() {
+    return security;
   }
 
   /**
@@ -65,6 +98,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** Properties an admin client needs to reach this broker (bootstrap servers, and credentials when secured). */
+  public Properties clientProperties() {
+    if (security != null) {
+      return security.clientProperties(bootstrapServers(), BrokerSecurity.ADMIN);
+    }
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return props;
   }
 
   public int port() {
@@ -98,8 +141,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       Files.writeString(config, serverProperties(), StandardCharsets.UTF_8);
       if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
         String clusterId = clusterId();
-        runToCompletion(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(),
-            "--ignore-formatted"), Duration.ofSeconds(60));
+        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId,
+            "-c", config.toString(), "--ignore-formatted"));
+        if (security != null) {
+          format.addAll(security.scramFormatArguments());
+        }
+        runToCompletion(format, Duration.ofSeconds(60));
       }
       process = javaProcess(List.of(KafkaServerMain.class.getName(), config.toString()))
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -126,15 +173,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private String serverProperties() {
     String logs = dataDir.resolve("logs").toString();
+    String listener = security == null ? "PLAINTEXT" : "SASL_SSL";
     return String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listeners=" + listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=" + listener + "://127.0.0.1:" + port,
         "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name=" + listener,
+        "listener.security.protocol.map=" + listener + ":" + listener + ",CONTROLLER:PLAINTEXT",
+        security == null ? "" : security.serverProperties(),
         "log.dirs=" + logs,
         "num.partitions=1",
         "auto.create.topics.enable=false",
@@ -163,8 +212,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void awaitReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    Properties props = clientProperties();
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4_000);
     while (System.nanoTime() < deadline) {

@@ -52,16 +52,32 @@ public final class CompactedTopicView<V extends SpecificRecord> implements AutoC
    *                  after the view itself was updated
    */
   public CompactedTopicView(String bootstrapServers, TopicSpec<V> topic, List<BiConsumer<String, V>> listeners) {
+    this(bootstrapOnly(bootstrapServers), topic, listeners);
+  }
+
+  /**
+   * @param clientProperties connection properties (bootstrap servers, security); the view adds its
+   *                         own consumer settings on a copy
+   * @param listeners        called on the view's thread for every change (value null for a
+   *                         delete), after the view itself was updated
+   */
+  public CompactedTopicView(Properties clientProperties, TopicSpec<V> topic, List<BiConsumer<String, V>> listeners) {
     this.topic = topic;
     this.listeners = List.copyOf(listeners);
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(clientProperties);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = Thread.ofPlatform().daemon().name("view-" + topic.name()).unstarted(this::run);
+  }
+
+  private static Properties bootstrapOnly(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return props;
   }
 
   public CompactedTopicView<V> start() {
