@@ -314,10 +314,11 @@ class GatewayIT {
   void healthAndPrometheusAreServedOnTheManagementPortOnly() throws Exception {
     ec2.describeTrafficMirrorTargets(r -> { });
 
-    // Given the API port: neither endpoint is there
+    // Given the API port: neither endpoint is there (any path but / is an EC2 InvalidRequest)
     for (String path : List.of("/health", "/prometheus", "/health/liveness")) {
       HttpResponse<String> onApi = raw.get(path);
-      assertEquals(404, onApi.statusCode(), path + ": " + onApi.body());
+      assertEquals(400, onApi.statusCode(), path + ": " + onApi.body());
+      assertTrue(onApi.body().contains("<Code>InvalidRequest</Code>"), onApi.body());
       assertTrue(!onApi.body().contains("tapline_gateway") && !onApi.body().contains("details"), onApi.body());
     }
 
@@ -330,7 +331,7 @@ class GatewayIT {
     // there, while the API port (every interface) answers on it
     assertThrows(java.io.IOException.class,
         () -> raw.get(URI.create("http://[::1]:" + gateway.managementPort() + "/health")));
-    assertEquals(404, raw.get(URI.create("http://[::1]:" + gateway.port() + "/health")).statusCode());
+    assertEquals(400, raw.get(URI.create("http://[::1]:" + gateway.port() + "/health")).statusCode());
 
     HttpResponse<String> prometheus = raw.get(gateway.managementUri().resolve("/prometheus"));
     assertEquals(200, prometheus.statusCode());
