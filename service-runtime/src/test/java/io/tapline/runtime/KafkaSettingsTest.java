@@ -137,4 +137,16 @@ class KafkaSettingsTest {
     assertEquals(java.util.Set.of(Acls.TARGET), writers.get("tapline.target-health"));
     assertNull(writers.get("tapline."), "no principal writes by prefix");
   }
+
+  @Test
+  void readmeTableListsEveryKafkaAndTopicSettingWithItsEnvironmentNameAndDefault() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    for (Setting<?> setting : KafkaSettings.SETTINGS) {
+      String row = "| `" + setting.name() + "` | `" + setting.envVar() + "` | `"
+          + (setting.defaultValue() == null ? "" : setting.defaultValue()) + "` |";
+      boolean noDefault = setting.defaultValue() == null || setting.defaultValue().isEmpty();
+      assertTrue(noDefault ? readme.contains("| `" + setting.name() + "` | `" + setting.envVar() + "` | (none) |") : readme.contains(row),
+          "service-runtime/README.md lacks the row " + row);
+    }
+  }
 }
