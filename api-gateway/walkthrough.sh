@@ -123,11 +123,16 @@ ec2 create-tags --resources "$SESSION_ID" "$FILTER_ID" --tags Key=team,Value=blu
 ec2 delete-tags --resources "$SESSION_ID" "$FILTER_ID" --tags Key=scratch
 ec2 describe-traffic-mirror-sessions --filters Name=tag:team,Values=blue --query 'TrafficMirrorSessions[].TrafficMirrorSessionId'
 
-step "6. DryRun: checks the call, changes nothing"
+step "6. DryRun: runs the call's whole validation, changes nothing"
+if out=$(ec2 create-traffic-mirror-filter --description "dry run" --dry-run 2>&1); then
+  echo "unexpected: $out" >&2; exit 1
+fi
+grep -q DryRunOperation <<<"$out" && echo "DryRunOperation: the filter would have been created (it was not)"
+# a call that would fail answers its real error, not DryRunOperation: the filter is in use by the session
 if out=$(ec2 delete-traffic-mirror-filter --traffic-mirror-filter-id "$FILTER_ID" --dry-run 2>&1); then
   echo "unexpected: $out" >&2; exit 1
 fi
-grep -q DryRunOperation <<<"$out" && echo "DryRunOperation: the filter would have been deleted (it still exists)"
+grep -q TrafficMirrorFilterInUse <<<"$out" && echo "TrafficMirrorFilterInUse: deleting it would fail (it still exists)"
 
 step "7. Scratch set: created, deleted, and deleted again (NotFound is accepted)"
 SCRATCH_FILTER=$(ec2 create-traffic-mirror-filter --description "scratch" --client-token "$PREFIX-scratch-filter" \

@@ -50,6 +50,7 @@ class ControlPlaneWalkthroughIT {
     assertEquals(first.idsLine(), second.idsLine());
     assertTrue(second.output().contains("already deleted (NotFound)"), second.output());
     assertTrue(second.output().contains("DryRunOperation"), second.output());
+    assertTrue(second.output().contains("TrafficMirrorFilterInUse: deleting it would fail"), second.output());
 
     // When it runs a third time with --teardown (each CLI call starts a Python process: ~1 s a call)
     Run teardown = run(plane, "--teardown");
