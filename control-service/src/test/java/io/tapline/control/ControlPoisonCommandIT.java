@@ -11,8 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,17 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ControlPoisonCommandIT {
 
-  private ControlTestHarness control;
-
-  @BeforeEach
-  void setUp() {
-    control = new ControlTestHarness();
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    control.close();
-  }
+  @AutoClose
+  private final ControlTestHarness control = new ControlTestHarness();
 
   @Test
   void aCommandWhoseResultIsTooLargeIsRejectedAndTheNextOneIsApplied() throws Exception {

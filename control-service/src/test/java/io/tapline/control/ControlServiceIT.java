@@ -16,8 +16,7 @@ import io.tapline.schemas.kafka.CompactedTopicView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The control service against a real broker: commands in, results, state and configuration out. */
@@ -25,17 +24,8 @@ class ControlServiceIT {
 
   private static final Duration WAIT = ControlTestHarness.WAIT;
 
-  private ControlTestHarness control;
-
-  @BeforeEach
-  void setUp() {
-    control = new ControlTestHarness();
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    control.close();
-  }
+  @AutoClose
+  private final ControlTestHarness control = new ControlTestHarness();
 
   @Test
   void appliesCommandsInTransactionsAndRebuildsStateOnRestart() throws Exception {

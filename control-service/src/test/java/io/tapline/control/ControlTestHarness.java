@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * One control service against the shared real broker, driven the way the gateway drives it: commands
  * for a fresh random account go to the commands topic, and every committed result for that account is
  * collected by command id (a list, so a test can see a command answered twice). Open one per test, close
- * it after.
+ * it after (the tests hold it in an {@code @AutoClose} field).
  */
 final class ControlTestHarness implements AutoCloseable {
 
