@@ -1,11 +1,8 @@
 package io.tapline.gateway;
 
-import io.tapline.gateway.GatewayApplication.RunningGateway;
-import io.tapline.testing.KafkaFixture;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -23,22 +20,13 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class HostileRequestFuzzIT {
 
-  static FakeControlService control;
-  static RunningGateway gateway;
+  static TestGateway gateway;
   static RawHttp http;
 
   @BeforeContainer
   static void start() throws Exception {
-    String bootstrap = KafkaFixture.shared().bootstrapServers();
-    control = new FakeControlService(bootstrap);
-    control.awaitPositioned();
-    gateway = GatewayApplication.start(Map.of(
-        "micronaut.server.port", -1,
-        "tapline.kafka.bootstrap-servers", bootstrap,
-        "tapline.gateway.command-timeout", "3s",
-        "tapline.gateway.management-port", freeManagementPort(),
-        "tapline.gateway.credentials", States.ACCOUNT + "," + Ec2Clients.ACCESS_KEY + "," + Ec2Clients.SECRET_KEY));
-    http = new RawHttp(gateway.uri());
+    gateway = TestGateway.start();
+    http = gateway.http;
     // warm-up: the first call of a fresh JVM loads classes; the bound is for the calls that follow
     http.post(HostileRequestIT.DESCRIBE);
   }
@@ -47,9 +35,6 @@ class HostileRequestFuzzIT {
   static void stop() {
     if (gateway != null) {
       gateway.close();
-    }
-    if (control != null) {
-      control.close();
     }
   }
 
@@ -136,12 +121,5 @@ class HostileRequestFuzzIT {
 
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
-  }
-
-  /** A free port for the gateway's management endpoint (its default, 8785, may be taken on a developer's machine). */
-  private static int freeManagementPort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

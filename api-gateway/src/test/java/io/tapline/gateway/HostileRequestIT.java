@@ -3,8 +3,6 @@ package io.tapline.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapline.gateway.GatewayApplication.RunningGateway;
-import io.tapline.testing.KafkaFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,31 +26,19 @@ class HostileRequestIT {
   static final String EC2_ERROR = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>";
   static final String ELBV2_ERROR = "<ErrorResponse";
 
-  static FakeControlService control;
-  static RunningGateway gateway;
+  static TestGateway gateway;
   static RawHttp http;
 
   @BeforeAll
   static void start() throws Exception {
-    String bootstrap = KafkaFixture.shared().bootstrapServers();
-    control = new FakeControlService(bootstrap);
-    control.awaitPositioned();
-    gateway = GatewayApplication.start(Map.of(
-        "micronaut.server.port", -1,
-        "tapline.kafka.bootstrap-servers", bootstrap,
-        "tapline.gateway.command-timeout", "3s",
-        "tapline.gateway.management-port", freeManagementPort(),
-        "tapline.gateway.credentials", States.ACCOUNT + "," + Ec2Clients.ACCESS_KEY + "," + Ec2Clients.SECRET_KEY));
-    http = new RawHttp(gateway.uri());
+    gateway = TestGateway.start();
+    http = gateway.http;
   }
 
   @AfterAll
   static void stop() {
     if (gateway != null) {
       gateway.close();
-    }
-    if (control != null) {
-      control.close();
     }
   }
 
@@ -272,12 +258,5 @@ class HostileRequestIT {
     assertTrue(response.body().contains(ELBV2_ERROR), response.body());
     assertEquals(code, response.code(), response.body());
     assertWellFormed(response.body());
-  }
-
-  /** A free port for the gateway's management endpoint (its default, 8785, may be taken on a developer's machine). */
-  private static int freeManagementPort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

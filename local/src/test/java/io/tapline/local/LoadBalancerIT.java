@@ -15,10 +15,8 @@ import io.tapline.target.TargetMain;
 import io.tapline.testing.VxlanReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,8 +69,7 @@ class LoadBalancerIT {
   private static final int VNI = 0x800080;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final List<VxlanReceiver> receivers = new ArrayList<>();
-  private final List<HealthPort> healthPorts = new ArrayList<>();
+  private final LoadBalancerMembers members = new LoadBalancerMembers();
   private TargetMain.Running target;
   private ElasticLoadBalancingV2Client elb;
   private Ec2Client ec2;
@@ -86,23 +83,7 @@ class LoadBalancerIT {
     target = TargetMain.start(Map.of("tapline.kafka.bootstrap-servers", bootstrap, "tapline.target.http-port", "0",
         "tapline.target.group-id", "lb-it-" + run));
     await().atMost(60, TimeUnit.SECONDS).until(() -> target.problem() == null);
-    for (int attempt = 0; receivers.size() < 3; attempt++) {
-      if (attempt == 30) {
-        throw new IllegalStateException("no UDP receiver port whose number was also free for TCP in 30 attempts");
-      }
-      // The TCP health check probes the member's (UDP) traffic port: that port number must also be
-      // free for TCP, which an ephemeral UDP port is not always (a client socket may hold it).
-      VxlanReceiver receiver = VxlanReceiver.start(0);
-      HealthPort healthPort;
-      try {
-        healthPort = new HealthPort(receiver.port()).open();
-      } catch (UncheckedIOException e) {
-        receiver.close();
-        continue;
-      }
-      receivers.add(receiver);
-      healthPorts.add(healthPort);
-    }
+    members.open(3);
     ControlPlaneApiIT.ControlPlane.Key key = ControlPlaneApiIT.ControlPlane.LOAD_BALANCER;
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKey(), key.secret()));
     elb = ElasticLoadBalancingV2Client.builder().endpointOverride(plane.endpoint()).region(Region.EU_WEST_1)
@@ -126,8 +107,7 @@ class LoadBalancerIT {
         // best effort: the next test class gets fresh instances
       }
     }
-    healthPorts.forEach(HealthPort::close);
-    receivers.forEach(VxlanReceiver::close);
+    members.close();
   }
 
   @Test
@@ -139,7 +119,7 @@ class LoadBalancerIT {
         .targetType(TargetTypeEnum.IP).healthCheckProtocol(ProtocolEnum.TCP).healthCheckPort("traffic-port")
         .healthCheckIntervalSeconds(1).healthCheckTimeoutSeconds(1).healthyThresholdCount(2)
         .unhealthyThresholdCount(2)).targetGroups().getFirst().targetGroupArn();
-    elb.registerTargets(r -> r.targetGroupArn(tgArn).targets(receivers.stream()
+    elb.registerTargets(r -> r.targetGroupArn(tgArn).targets(members.receivers.stream()
         .map(v -> software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription.builder()
             .id("127.0.0.1").port(v.port()).build()).toList()));
     elb.createListener(r -> r.loadBalancerArn(lbArn).protocol(ProtocolEnum.UDP).port(4789)
@@ -158,7 +138,7 @@ class LoadBalancerIT {
     assertEquals(Set.of(0, 1, 2), new HashSet<>(placement.values()), "rendezvous spreads flows: " + placement);
 
     // When receiver 1 stops answering its health check
-    healthPorts.get(1).close();
+    members.healthPorts.get(1).close();
     awaitHealth(tgArn, Map.of(0, TargetHealthStateEnum.HEALTHY, 1, TargetHealthStateEnum.UNHEALTHY,
         2, TargetHealthStateEnum.HEALTHY));
     // Then only its flows move; the others stay where they were
@@ -172,11 +152,11 @@ class LoadBalancerIT {
     });
 
     // When it answers again, its flows come back and nothing else moves
-    healthPorts.get(1).open();
+    members.healthPorts.get(1).open();
     awaitHealth(tgArn, Map.of(0, TargetHealthStateEnum.HEALTHY, 1, TargetHealthStateEnum.HEALTHY,
         2, TargetHealthStateEnum.HEALTHY));
     assertEquals(placement, deliverRound(targetId, Set.of(0, 1, 2)));
-    receivers.forEach(r -> assertEquals(0, r.malformed()));
+    members.receivers.forEach(r -> assertEquals(0, r.malformed()));
   }
 
   @Test
@@ -249,8 +229,8 @@ class LoadBalancerIT {
           .targetHealthDescriptions();
       Map<Integer, TargetHealthStateEnum> byReceiver = new HashMap<>();
       for (TargetHealthDescription d : states) {
-        for (int i = 0; i < receivers.size(); i++) {
-          if (d.target().port() == receivers.get(i).port()) {
+        for (int i = 0; i < members.receivers.size(); i++) {
+          if (d.target().port() == members.receivers.get(i).port()) {
             byReceiver.put(i, d.targetHealth().state());
           }
         }
@@ -265,7 +245,7 @@ class LoadBalancerIT {
    * and that only {@code expectedMembers} got traffic.
    */
   private Map<Integer, Integer> deliverRound(String targetId, Set<Integer> expectedMembers) {
-    int[] before = receivers.stream().mapToInt(VxlanReceiver::count).toArray();
+    int[] before = members.receivers.stream().mapToInt(VxlanReceiver::count).toArray();
     List<CapturedPacket> ingress = new ArrayList<>();
     List<CapturedPacket> egress = new ArrayList<>();
     for (int flow = 0; flow < FLOWS; flow++) {
@@ -284,8 +264,8 @@ class LoadBalancerIT {
 
     Map<Integer, Set<Integer>> receiversOfFlow = new HashMap<>();
     Map<Integer, Set<Integer>> directionsOfFlow = new HashMap<>();
-    for (int i = 0; i < receivers.size(); i++) {
-      List<VxlanReceiver.Received> got = receivers.get(i).received();
+    for (int i = 0; i < members.receivers.size(); i++) {
+      List<VxlanReceiver.Received> got = members.receivers.get(i).received();
       if (got.size() > before[i]) {
         assertTrue(expectedMembers.contains(i), "receiver " + i + " got traffic while unhealthy");
       }
@@ -309,8 +289,8 @@ class LoadBalancerIT {
 
   private int delivered(int[] before) {
     int total = 0;
-    for (int i = 0; i < receivers.size(); i++) {
-      total += receivers.get(i).count() - before[i];
+    for (int i = 0; i < members.receivers.size(); i++) {
+      total += members.receivers.get(i).count() - before[i];
     }
     return total;
   }
@@ -391,47 +371,6 @@ class LoadBalancerIT {
       try {
         server.close();
         for (Socket socket : List.copyOf(held)) {
-          socket.close();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
-  /** A TCP health port on 127.0.0.1 that accepts and closes connections while open. */
-  private static final class HealthPort {
-    private final int port;
-    private volatile ServerSocket socket;
-
-    HealthPort(int port) {
-      this.port = port;
-    }
-
-    HealthPort open() {
-      try {
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress("127.0.0.1", port));
-        socket = server;
-        Thread.ofVirtual().start(() -> {
-          while (!server.isClosed()) {
-            try (Socket accepted = server.accept()) {
-              // a TCP health check only needs the connection
-            } catch (IOException e) {
-              return;
-            }
-          }
-        });
-        return this;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the health port " + port, e);
-      }
-    }
-
-    void close() {
-      try {
-        if (socket != null) {
           socket.close();
         }
       } catch (IOException e) {

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tapline.testing.VxlanReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -89,8 +86,7 @@ class PrometheusIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<VxlanReceiver> receivers = new ArrayList<>();
-  private final List<HealthPort> healthPorts = new ArrayList<>();
+  private final LoadBalancerMembers members = new LoadBalancerMembers();
   private Path workDir;
   private LocalStack stack;
   private Process prometheus;
@@ -103,7 +99,7 @@ class PrometheusIT {
     assumeTrue(DeployFiles.onPath("prometheus"),
         "prometheus is not on PATH: install the Debian package prometheus (.ci/run does) to run PrometheusIT");
     workDir = Files.createTempDirectory("tapline-prometheus-it-");
-    openMembers(2);
+    members.open(2);
     // The VXLAN port is the listener port the load balancer route needs (LoadBalancerRoutes); the
     // members listen on ports of their own.
     stack = LocalStack.start(new LocalStackConfig(workDir.resolve("stack"), 0, 0, 0, 0, 0, 0, 0,
@@ -151,8 +147,7 @@ class PrometheusIT {
         // best effort
       }
     }
-    healthPorts.forEach(HealthPort::close);
-    receivers.forEach(VxlanReceiver::close);
+    members.close();
   }
 
   @Test
@@ -207,9 +202,9 @@ class PrometheusIT {
         .untilAsserted(() -> assertEquals(2.0, value("sum(tapline_target_member_healthy)")));
     assertEquals(List.of(), firing("TaplineTargetMemberUnhealthy"));
 
-    healthPorts.get(1).close();
+    members.healthPorts.get(1).close();
 
-    String member = "127.0.0.1:" + healthPorts.get(1).port;
+    String member = "127.0.0.1:" + members.healthPorts.get(1).port();
     await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       List<JsonNode> alerts = firing("TaplineTargetMemberUnhealthy");
       assertEquals(1, alerts.size(), "firing: " + alerts);
@@ -275,7 +270,7 @@ class PrometheusIT {
         .targetType(TargetTypeEnum.IP).healthCheckProtocol(ProtocolEnum.TCP).healthCheckPort("traffic-port")
         .healthCheckIntervalSeconds(1).healthCheckTimeoutSeconds(1).healthyThresholdCount(2)
         .unhealthyThresholdCount(2)).targetGroups().getFirst().targetGroupArn();
-    elb.registerTargets(r -> r.targetGroupArn(tgArn).targets(receivers.stream()
+    elb.registerTargets(r -> r.targetGroupArn(tgArn).targets(members.receivers.stream()
         .map(v -> TargetDescription.builder().id("127.0.0.1").port(v.port()).build()).toList()));
     elb.createListener(r -> r.loadBalancerArn(lbArn).protocol(ProtocolEnum.UDP).port(4789)
         .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tgArn)));
@@ -290,22 +285,6 @@ class PrometheusIT {
     }
     ec2.createTrafficMirrorSession(r -> r.networkInterfaceId(SampleTraffic.SERVER_ENI).trafficMirrorTargetId(target)
         .trafficMirrorFilterId(filter).sessionNumber(1));
-  }
-
-  /** Members: a VXLAN receiver each, with a TCP health port of the same number. */
-  private void openMembers(int count) {
-    for (int attempt = 0; receivers.size() < count; attempt++) {
-      if (attempt == 30) {
-        throw new IllegalStateException("no UDP receiver port whose number was also free for TCP in 30 attempts");
-      }
-      VxlanReceiver receiver = VxlanReceiver.start(0);
-      try {
-        healthPorts.add(new HealthPort(receiver.port()).open());
-        receivers.add(receiver);
-      } catch (UncheckedIOException e) {
-        receiver.close();
-      }
-    }
   }
 
   private List<JsonNode> firing(String alertName) throws UncheckedIOException {
@@ -361,47 +340,6 @@ class PrometheusIT {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A TCP port that accepts connections (a passing TCP health check) until closed. */
-  private static final class HealthPort {
-    private final int port;
-    private volatile ServerSocket socket;
-
-    HealthPort(int port) {
-      this.port = port;
-    }
-
-    HealthPort open() {
-      try {
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress("127.0.0.1", port));
-        socket = server;
-        Thread.ofVirtual().start(() -> {
-          while (!server.isClosed()) {
-            try (Socket accepted = server.accept()) {
-              // a TCP health check only needs the connection
-            } catch (IOException e) {
-              return;
-            }
-          }
-        });
-        return this;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the health port " + port, e);
-      }
-    }
-
-    void close() {
-      try {
-        if (socket != null) {
-          socket.close();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

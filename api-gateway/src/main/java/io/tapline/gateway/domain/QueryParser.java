@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -203,18 +204,9 @@ public final class QueryParser {
     return utf8(bytes.toByteArray(), "A percent-encoded parameter is not UTF-8");
   }
 
-  /** ASCII hex only: Character.digit would also take other scripts' digits. */
+  /** ASCII hex only (HexFormat's digits): Character.digit would also take other scripts' digits. */
   private static int hex(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return HexFormat.isHexDigit(c) ? HexFormat.fromHexDigit(c) : -1;
   }
 
   private static String utf8(byte[] bytes, String error) {

@@ -1,5 +1,6 @@
 package io.tapline.capture.domain;
 
+import io.tapline.packet.address.IpAddress;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -46,44 +47,8 @@ public final class IpAddresses {
    * interface's addresses read the same in DescribeNetworkInterfaces as in the user's config.
    */
   static String canonicalText(InetAddress address) {
-    if (address instanceof Inet4Address) {
-      return address.getHostAddress();
-    }
-    byte[] bytes = address.getAddress();
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
-    }
-    int bestStart = -1;
-    int bestLength = 1; // a single zero group is never shortened
-    for (int i = 0; i < 8; ) {
-      if (groups[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j;
-    }
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append(i == 0 ? "::" : ":");
-        i += bestLength - 1;
-        continue;
-      }
-      text.append(Integer.toHexString(groups[i]));
-      if (i < 7) {
-        text.append(':');
-      }
-    }
-    return text.toString();
+    // Java turns IPv4-mapped IPv6 literals into Inet4Address, so ofBytes never sees (and refuses) one.
+    return IpAddress.ofBytes(address.getAddress()).toString();
   }
 
   public static IpAddresses none() {

@@ -16,7 +16,8 @@ class IpAddressesTextTest {
       "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
       "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
       "fe80:0:0:0:0:0:0:0, fe80::",
-      "10.0.0.1, 10.0.0.1"})
+      "10.0.0.1, 10.0.0.1",
+      "::ffff:10.0.0.1, 10.0.0.1"})
   void writesAddressesTheWayRfc5952Does(String literal, String expected) throws Exception {
     assertEquals(expected, IpAddresses.canonicalText(InetAddress.getByName(literal)));
   }

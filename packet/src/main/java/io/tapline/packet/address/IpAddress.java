@@ -1,6 +1,7 @@
 package io.tapline.packet.address;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * One IPv4 or IPv6 address parsed from its text by rules stricter than {@code InetAddress}'s, and
@@ -179,17 +180,9 @@ public final class IpAddress {
     return Arrays.copyOf(values, count);
   }
 
+  /** ASCII hex only (HexFormat's digits): Character.digit would also take other scripts' digits. */
   private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return HexFormat.isHexDigit(c) ? HexFormat.fromHexDigit(c) : -1;
   }
 
   private static void refuseMapped(byte[] address, String shown) {
