@@ -148,6 +148,9 @@ class PrometheusIT {
       }
     }
     members.close();
+    if (workDir != null) {
+      deleteTree(workDir.resolve("tsdb")); // Prometheus' storage: tens to hundreds of MiB a run
+    }
   }
 
   @Test
@@ -340,6 +343,17 @@ class PrometheusIT {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("PrometheusIT: could not delete " + root + ": " + e);
     }
   }
 }
