@@ -138,7 +138,7 @@ class PrometheusIT {
         Thread.currentThread().interrupt();
       }
     }
-    for (AutoCloseable c : new AutoCloseable[] {ec2, elb, stack}) {
+    for (AutoCloseable c : new AutoCloseable[] {ec2, elb}) {
       try {
         if (c != null) {
           c.close();
@@ -146,6 +146,9 @@ class PrometheusIT {
       } catch (Exception e) {
         // best effort
       }
+    }
+    if (stack != null) {
+      stack.closeAndDeleteKafkaData(); // the broker's data: tens of MiB a run
     }
     members.close();
     if (workDir != null) {
