@@ -3,7 +3,6 @@ package io.tapline.control;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.tapline.runtime.KafkaSettings;
-import io.tapline.runtime.SettingsSource;
 import jakarta.inject.Singleton;
 
 /**
@@ -19,15 +18,7 @@ public class KafkaConfiguration {
   private final KafkaSettings settings;
 
   public KafkaConfiguration(Environment environment) {
-    SettingsSource source = SettingsSource.fromPropertyLookup(
-        name -> environment.getProperty(name, Object.class)
-            // a map would be Micronaut's view of X_FILE (tapline.kafka.sasl-password.file): not a value
-            .filter(v -> !(v instanceof java.util.Map<?, ?>) && !(v instanceof java.util.Collection<?>))
-            .map(String::valueOf),
-        KafkaSettings.SETTINGS);
-    KafkaSettings resolved = KafkaSettings.from(source);
-    source.validate();
-    this.settings = resolved;
+    this.settings = KafkaSettings.fromPropertyLookup(name -> environment.getProperty(name, Object.class));
   }
 
   public KafkaSettings settings() {
