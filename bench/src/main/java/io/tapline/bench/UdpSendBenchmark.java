@@ -2,14 +2,14 @@ package io.tapline.bench;
 
 import io.tapline.packet.FlowHash;
 import io.tapline.packet.vxlan.Vxlan;
-import io.tapline.target.domain.BatchDeliverer;
-import io.tapline.target.domain.DeliveryMetrics;
-import io.tapline.target.domain.DeliveryTarget;
-import io.tapline.target.domain.Endpoint;
-import io.tapline.target.domain.MirroredBatch;
-import io.tapline.target.domain.MirroredFrame;
-import io.tapline.target.domain.TargetDirectory;
-import io.tapline.target.udp.UdpDatagramSender;
+import io.tapline.delivery.domain.BatchDeliverer;
+import io.tapline.delivery.domain.DeliveryMetrics;
+import io.tapline.delivery.domain.DeliveryTarget;
+import io.tapline.delivery.domain.Endpoint;
+import io.tapline.delivery.domain.MirroredBatch;
+import io.tapline.delivery.domain.MirroredFrame;
+import io.tapline.delivery.domain.TargetDirectory;
+import io.tapline.delivery.udp.UdpDatagramSender;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -135,7 +135,7 @@ public final class UdpSendBenchmark {
     }
     MirroredBatch batch = new MirroredBatch("tms-bench", "tmt-bench", VNI, frames);
     try (UdpDatagramSender sender = new UdpDatagramSender(InetAddress.getByName("0.0.0.0"), 4096,
-        io.tapline.target.domain.AllowedRanges.defaults())) {
+        io.tapline.delivery.domain.AllowedRanges.defaults())) {
       BatchDeliverer deliverer = new BatchDeliverer(directory, sender, DeliveryMetrics.NONE, 9001, POOL,
           Duration.ZERO);
       Runnable sendBatch = () -> {

@@ -139,7 +139,7 @@ public final class LocalStack implements AutoCloseable {
           CONTROL_PLANE_JVM, with(login(common, broker, Acls.GATEWAY), "MICRONAUT_SERVER_PORT", gatewayPort,
               "TAPLINE_GATEWAY_MANAGEMENT_PORT", gatewayManagementPort,
               "TAPLINE_GATEWAY_CREDENTIALS_FILE", stack.credentials.gatewayFile().toAbsolutePath()), logs));
-      started.add(stack.launch("target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
+      started.add(stack.launch("target-service", "io.tapline.delivery.TargetMain", targetPort, DATA_PLANE_JVM,
           with(login(common, broker, Acls.TARGET), "TAPLINE_TARGET_HTTP_PORT", targetPort), logs));
       started.add(stack.launch("filter-service", "io.tapline.filter.FilterMain", filterPort, DATA_PLANE_JVM,
           with(login(common, broker, Acls.FILTER), "TAPLINE_FILTER_HTTP_PORT", filterPort), logs));

@@ -44,7 +44,7 @@ class ArchitectureTest {
   @Test
   void servicesDoNotReachIntoEachOther() {
     String[] services = {"io.tapline.gateway..", "io.tapline.control..", "io.tapline.capture..",
-        "io.tapline.filter..", "io.tapline.target.."};
+        "io.tapline.filter..", "io.tapline.delivery.."};
     for (String service : services) {
       java.util.List<String> others = new java.util.ArrayList<>(java.util.List.of(services));
       others.remove(service);

@@ -124,7 +124,7 @@ class BrokerFailoverIT {
     launch("api-gateway", "io.tapline.gateway.GatewayApplication", gatewayManagementPort, gatewayJvm,
         with(common, "MICRONAUT_SERVER_PORT", gatewayPort, "TAPLINE_GATEWAY_MANAGEMENT_PORT", gatewayManagementPort,
             "TAPLINE_GATEWAY_CREDENTIALS", ACCOUNT + "," + ACCESS_KEY + "," + SECRET_KEY), logs);
-    launch("target-service", "io.tapline.target.TargetMain", targetPort, DATA_PLANE_JVM,
+    launch("target-service", "io.tapline.delivery.TargetMain", targetPort, DATA_PLANE_JVM,
         with(common, "TAPLINE_TARGET_HTTP_PORT", targetPort, "TAPLINE_TARGET_AUTO_OFFSET_RESET", "earliest"), logs);
     // The filter keeps its default 10 s transaction timeout: a transaction held open across the
     // failover may be aborted by the new coordinator with an epoch bump, and the filter must then

@@ -11,7 +11,7 @@ import io.tapline.schemas.Topics;
 import io.tapline.schemas.avro.CapturedPacket;
 import io.tapline.schemas.avro.MirroredPacketBatch;
 import io.tapline.schemas.avro.TrafficDirection;
-import io.tapline.target.TargetMain;
+import io.tapline.delivery.TargetMain;
 import io.tapline.testing.VxlanReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
