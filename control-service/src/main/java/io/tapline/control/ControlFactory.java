@@ -5,12 +5,16 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tapline.control.domain.CommandHandler;
+import io.tapline.control.domain.loadbalancing.LoadBalancerRoutes;
+import io.tapline.control.domain.loadbalancing.LoadBalancingCommands;
 import io.tapline.control.domain.IdGenerator;
+import io.tapline.control.domain.Limits;
 import io.tapline.control.domain.MirrorProjection;
 import io.tapline.control.kafka.ControlRuntime;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +42,17 @@ public class ControlFactory {
   @Singleton
   @Bean(preDestroy = "close")
   ControlRuntime controlRuntime(ControlSettings settings, MeterRegistry meters) {
-    SecureRandom random = new SecureRandom();
-    CommandHandler handler = new CommandHandler(settings.limits(), IdGenerator.random(random), random);
-    MirrorProjection projection = new MirrorProjection(settings.vxlanPort());
+    CommandHandler handler = commandHandler(settings.limits(), new SecureRandom());
+    MirrorProjection projection = new MirrorProjection(settings.vxlanPort(), LoadBalancerRoutes.ROUTING);
     return new ControlRuntime(settings, handler, projection, meters, Clock.systemUTC());
+  }
+
+  /**
+   * The command handler with every command family registered: the EC2 ones it holds and the ELBv2
+   * subset. A new family is registered here.
+   */
+  public static CommandHandler commandHandler(Limits limits, RandomGenerator random) {
+    IdGenerator ids = IdGenerator.random(random);
+    return new CommandHandler(limits, ids, random, new LoadBalancingCommands(ids, limits));
   }
 }

@@ -1,6 +1,5 @@
 package io.tapline.control.domain;
 
-import io.tapline.control.domain.loadbalancing.LoadBalancerRoutes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,12 +21,17 @@ import java.util.Set;
 public final class MirrorProjection {
 
   private final int vxlanPort;
+  private final LoadBalancerRouting routing;
   private final Map<String, InterfaceMirror> publishedMirrors = new HashMap<>();
   private final Map<String, TargetDelivery> publishedTargets = new HashMap<>();
 
-  /** @param vxlanPort UDP port of interface targets' endpoints (4789 by default) */
-  public MirrorProjection(int vxlanPort) {
+  /**
+   * @param vxlanPort UDP port of interface targets' endpoints (4789 by default)
+   * @param routing   the routes of network-load-balancer targets ({@code LoadBalancerRoutes.ROUTING})
+   */
+  public MirrorProjection(int vxlanPort, LoadBalancerRouting routing) {
     this.vxlanPort = vxlanPort;
+    this.routing = java.util.Objects.requireNonNull(routing, "routing");
   }
 
   /** Loads what the configuration topics already hold (start-up). */
@@ -60,7 +64,7 @@ public final class MirrorProjection {
           interfaces.add(n.id());
           account.targets().stream().filter(t -> n.id().equals(t.networkInterfaceId())).forEach(t -> targets.add(t.id()));
         }
-        case LoadBalancingResource l -> targets.addAll(LoadBalancerRoutes.affectedTargets(account, l));
+        case LoadBalancingResource l -> targets.addAll(routing.affectedTargets(account, l));
       }
     }
     return plan(stateAfter, interfaces, targets, nowMillis);
@@ -163,12 +167,12 @@ public final class MirrorProjection {
           .flatMap(NetworkInterface::primaryPrivateIpAddress)
           .ifPresent(address -> endpoints.add(new TargetEndpoint(address, vxlanPort)));
     } else if (target.type() == TargetType.NETWORK_LOAD_BALANCER) {
-      Optional<LoadBalancerRoutes.Route> route = LoadBalancerRoutes.route(
+      Optional<LoadBalancerRouting.Route> route = routing.route(
           state.account(record.get().accountId()), target.networkLoadBalancerArn(), vxlanPort);
       return Optional.of(new TargetDelivery(targetId, record.get().accountId(), target.type(),
-          route.map(LoadBalancerRoutes.Route::endpoints).orElse(List.of()), nowMillis,
-          route.map(LoadBalancerRoutes.Route::targetGroupArn).orElse(null),
-          route.map(LoadBalancerRoutes.Route::healthCheck).orElse(null)));
+          route.map(LoadBalancerRouting.Route::endpoints).orElse(List.of()), nowMillis,
+          route.map(LoadBalancerRouting.Route::targetGroupArn).orElse(null),
+          route.map(LoadBalancerRouting.Route::healthCheck).orElse(null)));
     }
     return Optional.of(new TargetDelivery(targetId, record.get().accountId(), target.type(), endpoints, nowMillis));
   }

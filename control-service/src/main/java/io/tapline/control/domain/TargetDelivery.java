@@ -1,6 +1,5 @@
 package io.tapline.control.domain;
 
-import io.tapline.control.domain.loadbalancing.HealthCheck;
 import java.util.List;
 import java.util.Objects;
 

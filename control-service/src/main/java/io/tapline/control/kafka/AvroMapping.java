@@ -203,6 +203,12 @@ public final class AvroMapping {
 
   public static CommandResult result(String commandId, String accountId, String action, ApiError error,
       List<ResourceRecord> resources, List<StateOffset> offsets) {
+    return result(commandId, accountId, action, error, resources, offsets, null);
+  }
+
+  /** A command's result; {@code createdId} names what a create call created (null otherwise). */
+  public static CommandResult result(String commandId, String accountId, String action, ApiError error,
+      List<ResourceRecord> resources, List<StateOffset> offsets, String createdId) {
     return CommandResult.newBuilder()
         .setCommandId(commandId)
         .setAccountId(accountId == null ? "" : accountId)
@@ -210,6 +216,7 @@ public final class AvroMapping {
         .setError(error == null ? null : new CommandError(error.code(), error.message()))
         .setResources(resources.stream().map(AvroMapping::toAvro).toList())
         .setStateOffsets(offsets)
+        .setCreatedId(createdId)
         .build();
   }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.tapline.control.ControlMetrics;
 import io.tapline.control.ControlSettings;
 import io.tapline.control.domain.CommandHandler;
+import io.tapline.schemas.api.Action;
 import io.tapline.control.domain.CommandOutcome;
 import io.tapline.control.domain.ConfigChange;
 import io.tapline.control.domain.ControlState;
@@ -13,7 +14,6 @@ import io.tapline.control.domain.ErrorCodes;
 import io.tapline.control.domain.MirrorProjection;
 import io.tapline.control.domain.ResourceRecord;
 import io.tapline.control.domain.StateChange;
-import io.tapline.control.domain.loadbalancing.LoadBalancingCommands;
 import io.tapline.control.domain.ApiError;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.avro.CommandResult;
@@ -358,8 +358,8 @@ public final class ControlRuntime implements AutoCloseable {
       case CommandOutcome.Rejected r when ErrorCodes.INTERNAL_ERROR.equals(r.error().code()) -> ControlMetrics.OUTCOME_FAILED;
       case CommandOutcome.Rejected r -> ControlMetrics.OUTCOME_REJECTED;
     };
-    String action = CommandHandler.ACTIONS.contains(command.getAction())
-        || LoadBalancingCommands.handles(command.getAction()) ? command.getAction() : "unknown";
+    String action = Action.fromWireName(command.getAction()).filter(handler::handles).map(Action::wireName)
+        .orElse("unknown");
     meters.counter(ControlMetrics.COMMANDS, ControlMetrics.TAG_ACTION, action, ControlMetrics.TAG_OUTCOME, outcomeTag)
         .increment();
     Timer.builder(ControlMetrics.COMMAND_LATENCY).tag(ControlMetrics.TAG_ACTION, action)
@@ -403,7 +403,7 @@ public final class ControlRuntime implements AutoCloseable {
         configuration = projection.planFor(state, accepted.changes(), now);
         sendConfiguration(configuration);
         result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), null,
-            accepted.affected(), offsets);
+            accepted.affected(), offsets, accepted.createdId());
       } else {
         ApiError error = ((CommandOutcome.Rejected) outcome).error();
         result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), error,

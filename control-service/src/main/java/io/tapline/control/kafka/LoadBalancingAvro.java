@@ -1,7 +1,7 @@
 package io.tapline.control.kafka;
 
 import io.tapline.control.domain.LoadBalancingResource;
-import io.tapline.control.domain.loadbalancing.HealthCheck;
+import io.tapline.control.domain.HealthCheck;
 import io.tapline.control.domain.loadbalancing.Listener;
 import io.tapline.control.domain.loadbalancing.LoadBalancer;
 import io.tapline.control.domain.loadbalancing.TargetGroup;

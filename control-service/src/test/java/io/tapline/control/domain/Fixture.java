@@ -1,5 +1,6 @@
 package io.tapline.control.domain;
 
+import io.tapline.control.domain.loadbalancing.LoadBalancingCommands;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.tapline.control.domain.loadbalancing.LoadBalancer;
@@ -33,7 +34,7 @@ final class Fixture {
 
   Fixture(Limits limits) {
     IdGenerator ids = prefix -> prefix + String.format("%017x", sequence.incrementAndGet());
-    handler = new CommandHandler(limits, ids, new SplittableRandom(42));
+    handler = new CommandHandler(limits, ids, new SplittableRandom(42), new LoadBalancingCommands(ids, limits));
     accept("RegisterNetworkInterface", Map.of("NetworkInterfaceId", sourceEni, "Host", "h1", "InterfaceName", "eth0",
         "MacAddress", "02:00:00:00:00:0A", "PrivateIpAddress.1", "10.0.0.10", "AvailabilityZone", "local-1a"));
     accept("RegisterNetworkInterface", Map.of("NetworkInterfaceId", targetEni, "Host", "h2", "InterfaceName", "eth0",

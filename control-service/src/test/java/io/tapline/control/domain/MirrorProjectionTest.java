@@ -1,5 +1,6 @@
 package io.tapline.control.domain;
 
+import io.tapline.control.domain.loadbalancing.LoadBalancerRoutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class MirrorProjectionTest {
 
   private final Fixture f = new Fixture();
-  private final MirrorProjection projection = new MirrorProjection(4789);
+  private final MirrorProjection projection = new MirrorProjection(4789, LoadBalancerRoutes.ROUTING);
 
   /** Applies a command and publishes its configuration like the runtime does; returns the plan. */
   private List<ConfigChange> run(String action, Map<String, String> params, long now) {

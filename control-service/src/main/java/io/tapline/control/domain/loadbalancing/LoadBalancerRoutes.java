@@ -1,12 +1,13 @@
 package io.tapline.control.domain.loadbalancing;
 
 import io.tapline.control.domain.ControlState;
+import io.tapline.control.domain.LoadBalancerRouting;
+import io.tapline.control.domain.LoadBalancerRouting.Route;
 import io.tapline.control.domain.LoadBalancingResource;
 import io.tapline.control.domain.ResourceRecord;
 import io.tapline.control.domain.Target;
 import io.tapline.control.domain.TargetEndpoint;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,20 +19,20 @@ import java.util.Set;
  */
 public final class LoadBalancerRoutes {
 
-  private LoadBalancerRoutes() {}
-
-  /**
-   * The route of a load balancer.
-   *
-   * @param targetGroupArn the target group the listener forwards to
-   * @param healthCheck    its health check settings
-   * @param endpoints      its registered members (address and traffic port), in registration order
-   */
-  public record Route(String targetGroupArn, HealthCheck healthCheck, List<TargetEndpoint> endpoints) {
-    public Route {
-      endpoints = List.copyOf(endpoints);
+  /** These routes as the mirror projection takes them. */
+  public static final LoadBalancerRouting ROUTING = new LoadBalancerRouting() {
+    @Override
+    public Optional<Route> route(ControlState.AccountState account, String loadBalancerArn, int vxlanPort) {
+      return LoadBalancerRoutes.route(account, loadBalancerArn, vxlanPort);
     }
-  }
+
+    @Override
+    public Set<String> affectedTargets(ControlState.AccountState account, LoadBalancingResource changed) {
+      return LoadBalancerRoutes.affectedTargets(account, changed);
+    }
+  };
+
+  private LoadBalancerRoutes() {}
 
   /** The route of {@code loadBalancerArn} in the account, if it has a UDP listener on {@code vxlanPort}. */
   public static Optional<Route> route(ControlState.AccountState account, String loadBalancerArn, int vxlanPort) {

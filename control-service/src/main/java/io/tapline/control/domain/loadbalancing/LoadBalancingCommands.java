@@ -1,7 +1,9 @@
 package io.tapline.control.domain.loadbalancing;
 
+import io.tapline.control.domain.HealthCheck;
 import static io.tapline.control.domain.loadbalancing.ElbErrorCodes.*;
 
+import io.tapline.control.domain.CommandFamily;
 import io.tapline.control.domain.CommandOutcome;
 import io.tapline.control.domain.ControlState;
 import io.tapline.control.domain.AddressRange;
@@ -18,6 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import io.tapline.packet.http.HttpCodeMatcher;
+import io.tapline.schemas.api.Action;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,15 +32,16 @@ import java.util.Set;
  * with health checks, listeners forwarding to them): validates one command against the state and
  * says what it changes. Pure, like the EC2 command handler: it never modifies the state.
  */
-public final class LoadBalancingCommands {
+public final class LoadBalancingCommands implements CommandFamily {
 
   /** The gateway adds the caller's signing region under this name (ELBv2 ARNs carry a region). */
   public static final String REGION_PARAMETER = "Tapline.Region";
   public static final String DEFAULT_REGION = "us-east-1";
 
-  public static final Set<String> ACTIONS = Set.of(
-      "CreateLoadBalancer", "DeleteLoadBalancer", "CreateTargetGroup", "DeleteTargetGroup",
-      "RegisterTargets", "DeregisterTargets", "CreateListener", "DeleteListener");
+  /** The ELBv2 commands: every mutating ELBv2 {@link Action}. */
+  public static final Set<Action> COMMANDS = Arrays.stream(Action.values())
+      .filter(a -> a.api() == Action.Api.ELBV2 && a.isCommand())
+      .collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(Action.class)));
 
   /** Protocols a target group or listener may use: VXLAN arrives over UDP. */
   private static final Set<String> UDP_PROTOCOLS = Set.of("UDP", "TCP_UDP");
@@ -63,7 +69,18 @@ public final class LoadBalancingCommands {
   }
 
   public static boolean handles(String action) {
-    return action != null && ACTIONS.contains(action);
+    return Action.fromWireName(action).filter(COMMANDS::contains).isPresent();
+  }
+
+  @Override
+  public Set<Action> actions() {
+    return COMMANDS;
+  }
+
+  @Override
+  public CommandOutcome handle(ControlState state, Action action, Map<String, String> parameters, String accountId,
+      long nowMillis) {
+    return handle(state, action.wireName(), parameters, accountId, nowMillis);
   }
 
   /** Decides one ELBv2 command of {@code accountId}. */

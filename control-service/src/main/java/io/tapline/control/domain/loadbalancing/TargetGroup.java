@@ -1,5 +1,6 @@
 package io.tapline.control.domain.loadbalancing;
 
+import io.tapline.control.domain.HealthCheck;
 import io.tapline.control.domain.LoadBalancingResource;
 import java.util.ArrayList;
 import java.util.List;

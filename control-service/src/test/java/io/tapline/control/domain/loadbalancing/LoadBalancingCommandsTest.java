@@ -1,5 +1,6 @@
 package io.tapline.control.domain.loadbalancing;
 
+import io.tapline.control.domain.HealthCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,9 +31,14 @@ class LoadBalancingCommandsTest {
 
   private final ControlState state = new ControlState();
   private final AtomicLong sequence = new AtomicLong();
-  private final CommandHandler handler = new CommandHandler(Limits.providerDefaults(),
-      prefix -> prefix + String.format("%017x", sequence.incrementAndGet()), new SplittableRandom(1));
-  private final MirrorProjection projection = new MirrorProjection(4789);
+  private final CommandHandler handler = handler(Limits.providerDefaults());
+  private final MirrorProjection projection = new MirrorProjection(4789, LoadBalancerRoutes.ROUTING);
+
+  /** The control service's handler: the EC2 commands and these, with one id sequence. */
+  private CommandHandler handler(Limits limits) {
+    IdGenerator ids = prefix -> prefix + String.format("%017x", sequence.incrementAndGet());
+    return new CommandHandler(limits, ids, new SplittableRandom(1), new LoadBalancingCommands(ids, limits));
+  }
 
   private CommandOutcome handle(String action, Map<String, String> params) {
     CommandOutcome outcome = handler.handle(state, action, params, ACCOUNT, NOW);
@@ -166,7 +172,7 @@ class LoadBalancingCommandsTest {
     // When members change, the delivery follows
     CommandOutcome.Accepted registered = accept("RegisterTargets", map("TargetGroupArn", tg,
         "Targets.member.1.Id", "10.0.0.2"));
-    List<ConfigChange> plan = new MirrorProjection(4789).planFor(state, registered.changes(), NOW);
+    List<ConfigChange> plan = new MirrorProjection(4789, LoadBalancerRoutes.ROUTING).planFor(state, registered.changes(), NOW);
     assertEquals(1, plan.size());
     assertEquals(2, projection.publishedTarget(target).orElseThrow().endpoints().size());
 
@@ -241,8 +247,7 @@ class LoadBalancingCommandsTest {
   @Test
   void quotasForEveryLoadBalancingResource() {
     Limits small = Limits.providerDefaults().withCreation(new Limits.CreationQuotas(5_000, 1, 2, 1, 2, 3));
-    CommandHandler quota = new CommandHandler(small,
-        prefix -> prefix + String.format("%017x", sequence.incrementAndGet()), new SplittableRandom(1));
+    CommandHandler quota = handler(small);
     ControlState s = new ControlState();
     java.util.function.BiFunction<String, Map<String, String>, CommandOutcome> run = (action, params) -> {
       CommandOutcome outcome = quota.handle(s, action, params, ACCOUNT, NOW);

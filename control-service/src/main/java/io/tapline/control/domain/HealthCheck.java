@@ -1,4 +1,4 @@
-package io.tapline.control.domain.loadbalancing;
+package io.tapline.control.domain;
 
 import java.util.Objects;
 
