@@ -4,6 +4,7 @@ import io.tapline.gateway.domain.Ec2Exception;
 import io.tapline.gateway.domain.QueryParameters;
 import io.tapline.gateway.xml.Ec2Xml;
 import io.tapline.gateway.xml.XmlWriter;
+import io.tapline.schemas.api.Action;
 import io.tapline.schemas.avro.CommandResult;
 import io.tapline.schemas.avro.NetworkInterface;
 import io.tapline.schemas.avro.ResourceState;
@@ -11,7 +12,6 @@ import io.tapline.schemas.avro.TrafficMirrorFilter;
 import io.tapline.schemas.avro.TrafficMirrorFilterRule;
 import io.tapline.schemas.avro.TrafficMirrorSession;
 import io.tapline.schemas.avro.TrafficMirrorTarget;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -26,32 +26,35 @@ public final class CommandAnswers {
 
   public static String render(String action, QueryParameters params, CommandResult result, String requestId) {
     XmlWriter xml = Ec2Xml.response(action, requestId);
-    switch (action) {
-      case "CreateTrafficMirrorTarget" -> {
+    Action known = Action.fromWireName(action)
+        .orElseThrow(() -> new IllegalArgumentException("not a mutating action: " + action));
+    // no default: a new Action does not compile until it is rendered here or listed as not rendered here
+    switch (known) {
+      case CREATE_TRAFFIC_MIRROR_TARGET -> {
         ResourceState state = find(result, TrafficMirrorTarget.class::isInstance, action);
         xml.start("trafficMirrorTarget");
         Ec2Xml.target(xml, state);
         xml.end().element("clientToken", clientToken(params, state));
       }
-      case "CreateTrafficMirrorFilter" -> {
+      case CREATE_TRAFFIC_MIRROR_FILTER -> {
         ResourceState state = find(result, TrafficMirrorFilter.class::isInstance, action);
         xml.start("trafficMirrorFilter");
         Ec2Xml.filter(xml, state);
         xml.end().element("clientToken", clientToken(params, state));
       }
-      case "ModifyTrafficMirrorFilterNetworkServices" -> {
+      case MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES -> {
         ResourceState state = find(result, TrafficMirrorFilter.class::isInstance, action);
         xml.start("trafficMirrorFilter");
         Ec2Xml.filter(xml, state);
         xml.end();
       }
-      case "CreateTrafficMirrorFilterRule" -> {
+      case CREATE_TRAFFIC_MIRROR_FILTER_RULE -> {
         ResourceState state = find(result, TrafficMirrorFilter.class::isInstance, action);
         xml.start("trafficMirrorFilterRule");
-        Ec2Xml.rule(xml, createdRule(state, params, action));
+        Ec2Xml.rule(xml, createdRule(state, result, action));
         xml.end().element("clientToken", params.get(QueryParameters.CLIENT_TOKEN).orElse(null));
       }
-      case "ModifyTrafficMirrorFilterRule" -> {
+      case MODIFY_TRAFFIC_MIRROR_FILTER_RULE -> {
         ResourceState state = find(result, TrafficMirrorFilter.class::isInstance, action);
         String ruleId = params.require("TrafficMirrorFilterRuleId");
         TrafficMirrorFilterRule rule = rules((TrafficMirrorFilter) state.getResource())
@@ -61,55 +64,47 @@ public final class CommandAnswers {
         Ec2Xml.rule(xml, rule);
         xml.end();
       }
-      case "CreateTrafficMirrorSession" -> {
+      case CREATE_TRAFFIC_MIRROR_SESSION -> {
         ResourceState state = find(result, TrafficMirrorSession.class::isInstance, action);
         xml.start("trafficMirrorSession");
         Ec2Xml.session(xml, state);
         xml.end().element("clientToken", clientToken(params, state));
       }
-      case "ModifyTrafficMirrorSession" -> {
+      case MODIFY_TRAFFIC_MIRROR_SESSION -> {
         ResourceState state = find(result, TrafficMirrorSession.class::isInstance, action);
         xml.start("trafficMirrorSession");
         Ec2Xml.session(xml, state);
         xml.end();
       }
-      case "CreateNetworkInterface" -> {
+      case CREATE_NETWORK_INTERFACE -> {
         ResourceState state = find(result, NetworkInterface.class::isInstance, action);
         xml.start("networkInterface");
         Ec2Xml.networkInterface(xml, state);
         xml.end().element("clientToken", clientToken(params, state));
       }
-      case "DeleteTrafficMirrorTarget" -> xml.element("trafficMirrorTargetId", params.require("TrafficMirrorTargetId"));
-      case "DeleteTrafficMirrorFilter" -> xml.element("trafficMirrorFilterId", params.require("TrafficMirrorFilterId"));
-      case "DeleteTrafficMirrorFilterRule" ->
+      case DELETE_TRAFFIC_MIRROR_TARGET -> xml.element("trafficMirrorTargetId", params.require("TrafficMirrorTargetId"));
+      case DELETE_TRAFFIC_MIRROR_FILTER -> xml.element("trafficMirrorFilterId", params.require("TrafficMirrorFilterId"));
+      case DELETE_TRAFFIC_MIRROR_FILTER_RULE ->
           xml.element("trafficMirrorFilterRuleId", params.require("TrafficMirrorFilterRuleId"));
-      case "DeleteTrafficMirrorSession" -> xml.element("trafficMirrorSessionId", params.require("TrafficMirrorSessionId"));
-      case "CreateTags", "DeleteTags", "DeleteNetworkInterface" -> xml.element("return", true);
-      default -> throw new IllegalArgumentException("not a mutating action: " + action);
+      case DELETE_TRAFFIC_MIRROR_SESSION -> xml.element("trafficMirrorSessionId", params.require("TrafficMirrorSessionId"));
+      case CREATE_TAGS, DELETE_TAGS, DELETE_NETWORK_INTERFACE -> xml.element("return", true);
+      // answered elsewhere: Describe calls from the view, ELBv2 calls by Elbv2ApiService, internal ones never
+      case DESCRIBE_TRAFFIC_MIRROR_TARGETS, DESCRIBE_TRAFFIC_MIRROR_FILTERS, DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES,
+          DESCRIBE_TRAFFIC_MIRROR_SESSIONS, DESCRIBE_NETWORK_INTERFACES, REGISTER_NETWORK_INTERFACE,
+          CREATE_LOAD_BALANCER, DELETE_LOAD_BALANCER, DESCRIBE_LOAD_BALANCERS, CREATE_TARGET_GROUP,
+          DELETE_TARGET_GROUP, DESCRIBE_TARGET_GROUPS, REGISTER_TARGETS, DEREGISTER_TARGETS, DESCRIBE_TARGET_HEALTH,
+          CREATE_LISTENER, DELETE_LISTENER, DESCRIBE_LISTENERS ->
+          throw new IllegalArgumentException("not a mutating EC2 action: " + action);
     }
     return xml.end().toString();
   }
 
-  /**
-   * The new rule: the one carrying the call's ClientToken (a retry may find it modified since), else
-   * the one with the call's direction and rule number, which are unique within a filter.
-   */
-  private static TrafficMirrorFilterRule createdRule(ResourceState filterState, QueryParameters params, String action) {
+  /** The new rule: the result names it ({@code createdId}; also on a retry, which may find it modified since). */
+  private static TrafficMirrorFilterRule createdRule(ResourceState filterState, CommandResult result, String action) {
     TrafficMirrorFilter filter = (TrafficMirrorFilter) filterState.getResource();
-    Optional<String> token = params.get(QueryParameters.CLIENT_TOKEN).filter(t -> !t.isEmpty());
-    if (token.isPresent()) {
-      Optional<TrafficMirrorFilterRule> byToken = rules(filter)
-          .filter(r -> token.get().equals(r.getClientToken())).findFirst();
-      if (byToken.isPresent()) {
-        return byToken.get();
-      }
-    }
-    String direction = params.require("TrafficDirection");
-    int ruleNumber = params.integer("RuleNumber").orElseThrow(() -> Ec2Exception.missingParameter("RuleNumber"));
-    List<TrafficMirrorFilterRule> candidates = direction.equalsIgnoreCase("egress")
-        ? filter.getEgressFilterRules() : filter.getIngressFilterRules();
-    return candidates.stream().filter(r -> r.getRuleNumber() == ruleNumber).findFirst()
-        .orElseThrow(() -> incomplete(action, direction + " rule " + ruleNumber));
+    String ruleId = Optional.ofNullable(result.getCreatedId()).orElseThrow(() -> incomplete(action, "the new rule's id"));
+    return rules(filter).filter(r -> r.getTrafficMirrorFilterRuleId().equals(ruleId)).findFirst()
+        .orElseThrow(() -> incomplete(action, "rule " + ruleId));
   }
 
   private static Stream<TrafficMirrorFilterRule> rules(TrafficMirrorFilter filter) {

@@ -82,20 +82,20 @@ public final class Ec2ApiService {
   private String describe(Caller caller, String action, QueryParameters params, String requestId) {
     awaitViewReady();
     String account = caller.accountId();
-    return switch (action) {
-      case Ec2Actions.DESCRIBE_TRAFFIC_MIRROR_TARGETS -> page(action, requestId, "trafficMirrorTargetSet",
+    return switch (Ec2Actions.served(action).orElseThrow()) {
+      case DESCRIBE_TRAFFIC_MIRROR_TARGETS -> page(action, requestId, "trafficMirrorTargetSet",
           ResourceCatalog.TARGETS, owned(account, TrafficMirrorTarget.class),
           DescribeQuery.from(params, "TrafficMirrorTargetId"), Ec2Xml::target);
-      case Ec2Actions.DESCRIBE_TRAFFIC_MIRROR_FILTERS -> page(action, requestId, "trafficMirrorFilterSet",
+      case DESCRIBE_TRAFFIC_MIRROR_FILTERS -> page(action, requestId, "trafficMirrorFilterSet",
           ResourceCatalog.FILTERS, owned(account, TrafficMirrorFilter.class),
           DescribeQuery.from(params, "TrafficMirrorFilterId"), Ec2Xml::filter);
-      case Ec2Actions.DESCRIBE_TRAFFIC_MIRROR_SESSIONS -> page(action, requestId, "trafficMirrorSessionSet",
+      case DESCRIBE_TRAFFIC_MIRROR_SESSIONS -> page(action, requestId, "trafficMirrorSessionSet",
           ResourceCatalog.SESSIONS, owned(account, TrafficMirrorSession.class),
           DescribeQuery.from(params, "TrafficMirrorSessionId"), Ec2Xml::session);
-      case Ec2Actions.DESCRIBE_NETWORK_INTERFACES -> page(action, requestId, "networkInterfaceSet",
+      case DESCRIBE_NETWORK_INTERFACES -> page(action, requestId, "networkInterfaceSet",
           ResourceCatalog.NETWORK_INTERFACES, owned(account, NetworkInterface.class),
           DescribeQuery.from(params, "NetworkInterfaceId"), Ec2Xml::networkInterface);
-      case Ec2Actions.DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES -> page(action, requestId, "trafficMirrorFilterRuleSet",
+      case DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES -> page(action, requestId, "trafficMirrorFilterRuleSet",
           ResourceCatalog.RULES, rules(account, params),
           DescribeQuery.from(params, "TrafficMirrorFilterRuleId"), Ec2Xml::rule);
       default -> throw new IllegalStateException("not a Describe action: " + action);

@@ -1,5 +1,6 @@
 package io.tapline.gateway.elbv2;
 
+import io.tapline.schemas.api.Action;
 import io.tapline.gateway.api.CommandBus;
 import io.tapline.gateway.api.Ec2ApiService.Answer;
 import io.tapline.gateway.api.ResourceView;
@@ -48,10 +49,10 @@ public final class Elbv2ApiService {
   static final String REGION_PARAMETER = "Tapline.Region";
   private static final String OK = "OK";
 
-  public static final Set<String> MUTATING = Set.of("CreateLoadBalancer", "DeleteLoadBalancer", "CreateTargetGroup",
-      "DeleteTargetGroup", "RegisterTargets", "DeregisterTargets", "CreateListener", "DeleteListener");
-  public static final Set<String> DESCRIBE = Set.of("DescribeLoadBalancers", "DescribeTargetGroups",
-      "DescribeListeners", "DescribeTargetHealth");
+  /** Sent to the control service as commands (from the one action list, {@link Action}). */
+  public static final Set<String> MUTATING = Action.wireNames(Action.Api.ELBV2, Action.Kind.MUTATING);
+  /** Answered from the resources view and the target health view. */
+  public static final Set<String> DESCRIBE = Action.wireNames(Action.Api.ELBV2, Action.Kind.DESCRIBE);
   /** Parameters of the transport, never forwarded. */
   private static final Set<String> ENVELOPE = Set.of("Action", "Version", "X-Amz-Algorithm", "X-Amz-Credential",
       "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token");

@@ -200,7 +200,7 @@ class Ec2XmlSdkTest {
     var rule = States.rule("tmfr-7", "tmf-1", TrafficDirection.INGRESS, 7, RuleAction.ACCEPT);
     CommandResult result = CommandResult.newBuilder().setCommandId("c1").setAccountId(ACCOUNT)
         .setAction("CreateTrafficMirrorFilterRule").setResources(List.of(States.filter("tmf-1", ACCOUNT, rule)))
-        .build();
+        .setCreatedId("tmfr-7").build();
     answer.set(CommandAnswers.render("CreateTrafficMirrorFilterRule", new QueryParameters(Map.of(
         "TrafficDirection", "ingress", "RuleNumber", "7", "ClientToken", "t")), result, "c1"));
 
