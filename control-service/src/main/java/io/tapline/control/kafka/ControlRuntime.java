@@ -12,46 +12,31 @@ import io.tapline.control.domain.ConfigChange;
 import io.tapline.control.domain.ControlState;
 import io.tapline.control.domain.ErrorCodes;
 import io.tapline.control.domain.MirrorProjection;
-import io.tapline.control.domain.ResourceRecord;
-import io.tapline.control.domain.StateChange;
 import io.tapline.control.domain.ApiError;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.avro.CommandResult;
 import io.tapline.schemas.avro.ResourceCommand;
-import io.tapline.schemas.avro.StateOffset;
 import io.tapline.schemas.kafka.TopicProvisioner;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -68,13 +53,14 @@ import org.slf4j.LoggerFactory;
  * crash replays a command without doubling it.
  *
  * <p>The domain's state is changed in memory before the sends (the configuration is derived from
- * the state after the change) and put back if the transaction aborts.
+ * the state after the change) and put back if the transaction aborts. The start-up read is
+ * {@link StateRestore}, the transactional writes {@link CommandTransactions}; this class holds the
+ * life cycle, the loop, the bounded retries and the metrics.
  */
 public final class ControlRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlRuntime.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   /** Life cycle of the runtime, for health. */
@@ -99,6 +85,7 @@ public final class ControlRuntime implements AutoCloseable {
   private volatile String lastError;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
+  private CommandTransactions transactions;
 
   public ControlRuntime(ControlSettings settings, CommandHandler handler, MirrorProjection projection,
       MeterRegistry meters, Clock clock) {
@@ -180,49 +167,17 @@ public final class ControlRuntime implements AutoCloseable {
     long timeoutMillis = settings.startupTimeout().toMillis();
     TopicProvisioner.ensure(settings.kafka().connectionProperties(), settings.kafka().topicPolicy(), Topics.all(),
         timeoutMillis);
-    producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+    producer = new KafkaProducer<>(CommandTransactions.producerProperties(settings), new StringSerializer(),
+        new ByteArraySerializer());
     // Fences an older instance and ends its open transaction, so the topics hold only committed state.
     producer.initTransactions();
-    rebuildState();
-    reconcileConfiguration();
-    consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(Topics.COMMANDS.name()));
-  }
-
-  private void rebuildState() {
-    Duration timeout = settings.startupTimeout();
-    long records = TopicReader.readAll(settings.kafka().connectionProperties(), Topics.RESOURCES, timeout, (key, value) -> {
-      if (value == null) {
-        state.remove(key);
-        return;
-      }
-      try {
-        state.put(AvroMapping.fromAvro(value));
-      } catch (RuntimeException e) {
-        corruptState.increment();
-        LOG.warn("{}: cannot use the state of {}, skipped: {}", Topics.RESOURCES.name(), key, e.toString());
-      }
-    }, corruptState::increment);
-    Map<String, io.tapline.control.domain.InterfaceMirror> mirrors = new HashMap<>();
-    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
-      if (value == null) {
-        mirrors.remove(key);
-      } else {
-        mirrors.put(key, AvroMapping.fromAvro(value));
-      }
-    }, corruptState::increment);
-    Map<String, io.tapline.control.domain.TargetDelivery> targets = new HashMap<>();
-    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
-      if (value == null) {
-        targets.remove(key);
-      } else {
-        targets.put(key, AvroMapping.fromAvro(value));
-      }
-    }, corruptState::increment);
-    projection.restorePublished(mirrors.values(), targets.values());
+    StateRestore.restore(settings, state, projection, corruptState);
     resourceCount = state.size();
-    LOG.info("state rebuilt from {} records: {} resources, {} mirror configurations, {} target configurations",
-        records, state.size(), mirrors.size(), targets.size());
+    transactions = new CommandTransactions(producer, () -> consumer.groupMetadata(), state, projection);
+    reconcileConfiguration();
+    consumer = new KafkaConsumer<>(CommandTransactions.consumerProperties(settings), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    consumer.subscribe(List.of(Topics.COMMANDS.name()));
   }
 
   /** Publishes what differs between the state and the configuration topics (a changed setting, say). */
@@ -231,17 +186,7 @@ public final class ControlRuntime implements AutoCloseable {
     if (plan.isEmpty()) {
       return;
     }
-    producer.beginTransaction();
-    try {
-      sendConfiguration(plan);
-      producer.commitTransaction();
-    } catch (ProducerFencedException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      producer.abortTransaction();
-      throw e;
-    }
-    projection.published(plan);
+    transactions.publish(plan);
     LOG.info("start-up reconciliation published {} configuration changes", plan.size());
   }
 
@@ -276,7 +221,7 @@ public final class ControlRuntime implements AutoCloseable {
             int attempt = failedAttempts.merge(attemptKey(record), 1, Integer::sum);
             LOG.warn("command at {}-{} failed (attempt {} of {}), aborting and retrying: {}", partition, record.offset(),
                 attempt, settings.commandAttempts(), e.toString());
-            abortQuietly();
+            transactions.abortQuietly();
             retries.increment();
             failed = true;
             break outer;
@@ -292,17 +237,6 @@ public final class ControlRuntime implements AutoCloseable {
     }
   }
 
-  private void abortQuietly() {
-    try {
-      producer.abortTransaction();
-    } catch (ProducerFencedException e) {
-      throw e;
-    } catch (KafkaException e) {
-      // An abort that fails leaves the producer unusable; the loop cannot go on.
-      throw new IllegalStateException("cannot abort the transaction: " + e, e);
-    }
-  }
-
   /**
    * One command, one transaction. A command whose changes cannot be written (a record larger than
    * the broker takes, a value that cannot be encoded) is rejected in a transaction of its own; one
@@ -314,7 +248,7 @@ public final class ControlRuntime implements AutoCloseable {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     ResourceCommand command = decode(record);
     if (command == null) {
-      skip(partition, record.offset());
+      transactions.skip(partition, record.offset());
       return;
     }
     long now = clock.millis();
@@ -333,7 +267,7 @@ public final class ControlRuntime implements AutoCloseable {
       if (CommandFailures.classify(e) != CommandFailures.Kind.POISON) {
         throw e;
       }
-      abortQuietly();
+      transactions.abortQuietly();
       poisonCommands.increment();
       LOG.warn("command {} ({}) cannot be written, rejecting it: {}", command.getCommandId(), command.getAction(),
           e.toString());
@@ -345,11 +279,11 @@ public final class ControlRuntime implements AutoCloseable {
           throw again;
         }
         // Not even its rejection can be written (a huge commandId, say): skip it, counted.
-        abortQuietly();
+        transactions.abortQuietly();
         corruptCommands.increment();
         LOG.error("command at {}-{}: not even its rejection can be written, skipped: {}", partition, record.offset(),
             again.toString());
-        skip(partition, record.offset());
+        transactions.skip(partition, record.offset());
       }
     }
     failedAttempts.remove(key);
@@ -380,49 +314,14 @@ public final class ControlRuntime implements AutoCloseable {
     }
   }
 
-  /** A transaction that only moves past a record that is no command. */
-  private void skip(TopicPartition partition, long offset) {
-    producer.beginTransaction();
-    commitOffset(partition, offset);
-    producer.commitTransaction();
-  }
-
-  /**
-   * The command's transaction: state records, configuration, result and offset. On failure the
-   * in-memory state is put back and the exception rethrown; the caller aborts.
-   */
+  /** The command's transaction (see {@link CommandTransactions#write}); the resource gauge follows the state. */
   private void write(ResourceCommand command, CommandOutcome outcome, TopicPartition partition, long offset, long now)
       throws ExecutionException, TimeoutException, InterruptedException {
-    List<Runnable> undo = new ArrayList<>();
-    List<ConfigChange> configuration = List.of();
     try {
-      producer.beginTransaction();
-      CommandResult result;
-      if (outcome instanceof CommandOutcome.Accepted accepted) {
-        List<StateOffset> offsets = writeState(accepted.changes(), undo);
-        configuration = projection.planFor(state, accepted.changes(), now);
-        sendConfiguration(configuration);
-        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), null,
-            accepted.affected(), offsets, accepted.createdId());
-      } else {
-        ApiError error = ((CommandOutcome.Rejected) outcome).error();
-        result = AvroMapping.result(command.getCommandId(), command.getAccountId(), command.getAction(), error,
-            List.of(), List.of());
-      }
-      // Waited for, so a result too large for the broker surfaces here and not as a later commit failure.
-      producer.send(new ProducerRecord<>(Topics.COMMAND_RESULTS.name(), command.getCommandId(),
-          Topics.COMMAND_RESULTS.valueSerde().encode(result))).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      commitOffset(partition, offset);
-      producer.commitTransaction();
-    } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
-      for (int i = undo.size() - 1; i >= 0; i--) {
-        undo.get(i).run();
-      }
+      transactions.write(command, outcome, partition, offset, now);
+    } finally {
       resourceCount = state.size();
-      throw e;
     }
-    projection.published(configuration);
-    resourceCount = state.size();
   }
 
   private static String attemptKey(ConsumerRecord<String, byte[]> record) {
@@ -452,68 +351,7 @@ public final class ControlRuntime implements AutoCloseable {
     }
   }
 
-  /** Applies the changes to the state and sends them; returns where each landed. */
-  private List<StateOffset> writeState(List<StateChange> changes, List<Runnable> undo)
-      throws ExecutionException, TimeoutException, InterruptedException {
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    for (StateChange change : changes) {
-      String id = change.resourceId();
-      Optional<ResourceRecord> before = state.find(id);
-      state.apply(change);
-      undo.add(() -> before.ifPresentOrElse(state::put, () -> state.remove(id)));
-      byte[] value = change instanceof StateChange.Upsert
-          ? Topics.RESOURCES.valueSerde().encode(AvroMapping.toAvro(change.record()))
-          : null;
-      sends.add(producer.send(new ProducerRecord<>(Topics.RESOURCES.name(), id, value)));
-    }
-    List<StateOffset> offsets = new ArrayList<>();
-    for (Future<RecordMetadata> send : sends) {
-      RecordMetadata metadata = send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      offsets.add(new StateOffset(metadata.partition(), metadata.offset()));
-    }
-    return offsets;
-  }
-
-  private void sendConfiguration(List<ConfigChange> plan) {
-    for (ConfigChange change : plan) {
-      switch (change) {
-        case ConfigChange.MirrorPut put -> producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(),
-            put.config().networkInterfaceId(), Topics.MIRROR_CONFIG.valueSerde().encode(AvroMapping.toAvro(put.config()))));
-        case ConfigChange.MirrorDelete delete -> producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(),
-            delete.networkInterfaceId(), null));
-        case ConfigChange.TargetPut put -> producer.send(new ProducerRecord<>(Topics.TARGET_CONFIG.name(),
-            put.config().targetId(), Topics.TARGET_CONFIG.valueSerde().encode(AvroMapping.toAvro(put.config()))));
-        case ConfigChange.TargetDelete delete -> producer.send(new ProducerRecord<>(Topics.TARGET_CONFIG.name(),
-            delete.targetId(), null));
-      }
-    }
-  }
-
-  private void commitOffset(TopicPartition partition, long offset) {
-    producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
-  }
-
   // ------------------------------------------------------------------ clients
-
-  private Properties producerProperties() {
-    Properties props = settings.kafka().connectionProperties();
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis()));
-    return props;
-  }
-
-  private Properties consumerProperties() {
-    Properties props = settings.kafka().connectionProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
-    return props;
-  }
 
   private void closeClients() {
     KafkaConsumer<String, byte[]> c = consumer;

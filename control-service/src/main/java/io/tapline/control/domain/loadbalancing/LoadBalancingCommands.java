@@ -15,11 +15,9 @@ import io.tapline.control.domain.StateChange;
 import io.tapline.control.domain.Tag;
 import io.tapline.control.domain.Target;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import io.tapline.packet.http.HttpCodeMatcher;
 import io.tapline.schemas.api.Action;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -50,7 +48,7 @@ public final class LoadBalancingCommands implements CommandFamily {
   public static final int MIN_INTERVAL_SECONDS = 1;
   public static final int MAX_INTERVAL_SECONDS = 300;
   public static final int MAX_TARGETS_PER_GROUP = 1000;
-  private static final int MAX_NAME_LENGTH = 32;
+  static final int MAX_NAME_LENGTH = 32;
 
   /** ELBv2's limit on a health check path. */
   public static final int MAX_HEALTH_CHECK_PATH_LENGTH = 1024;
@@ -86,7 +84,7 @@ public final class LoadBalancingCommands implements CommandFamily {
   /** Decides one ELBv2 command of {@code accountId}. */
   public CommandOutcome handle(ControlState state, String action, Map<String, String> parameters, String accountId,
       long nowMillis) {
-    Request r = new Request(state, state.account(accountId), new ElbParams(parameters), accountId, nowMillis,
+    ElbRequest r = new ElbRequest(state, state.account(accountId), new ElbParams(parameters), accountId, nowMillis,
         Optional.ofNullable(parameters == null ? null : parameters.get(REGION_PARAMETER))
             .filter(s -> !s.isBlank()).orElse(DEFAULT_REGION));
     try {
@@ -108,32 +106,32 @@ public final class LoadBalancingCommands implements CommandFamily {
 
   // ------------------------------------------------------------------ load balancers
 
-  private CommandOutcome createLoadBalancer(Request r) {
-    String name = name(r.params.required("Name"), "load balancer");
+  private CommandOutcome createLoadBalancer(ElbRequest r) {
+    String name = ElbRequest.name(r.params().required("Name"), "load balancer");
     if (name.startsWith("internal-")) {
       throw ElbException.validation("Load balancer names cannot start with 'internal-'");
     }
-    String type = r.params.string("Type").orElse("application").toLowerCase(Locale.ROOT);
+    String type = r.params().string("Type").orElse("application").toLowerCase(Locale.ROOT);
     if (!type.equals("network")) {
       throw ElbException.validation("Tapline supports load balancers of type 'network' only, not '" + type + "'");
     }
-    String scheme = r.params.string("Scheme").orElse("internet-facing");
+    String scheme = r.params().string("Scheme").orElse("internet-facing");
     if (!scheme.equals("internet-facing") && !scheme.equals("internal")) {
       throw ElbException.validation("Scheme must be 'internet-facing' or 'internal'");
     }
-    String ipAddressType = r.params.string("IpAddressType").orElse("ipv4");
+    String ipAddressType = r.params().string("IpAddressType").orElse("ipv4");
     if (!ipAddressType.equals("ipv4") && !ipAddressType.equals("dualstack")) {
       throw ElbException.validation("IpAddressType must be 'ipv4' or 'dualstack'");
     }
     List<String> subnets = new ArrayList<>();
-    for (int i : r.params.memberIndexes("Subnets")) {
-      r.params.string("Subnets.member." + i).ifPresent(subnets::add);
+    for (int i : r.params().memberIndexes("Subnets")) {
+      r.params().string("Subnets.member." + i).ifPresent(subnets::add);
     }
-    for (int i : r.params.memberIndexes("SubnetMappings")) {
-      r.params.string("SubnetMappings.member." + i + ".SubnetId").ifPresent(subnets::add);
+    for (int i : r.params().memberIndexes("SubnetMappings")) {
+      r.params().string("SubnetMappings.member." + i + ".SubnetId").ifPresent(subnets::add);
     }
-    List<Tag> tags = tags(r);
-    Optional<ResourceRecord> sameName = loadBalancers(r).stream()
+    List<Tag> tags = ElbRequest.tags(r);
+    Optional<ResourceRecord> sameName = ElbRequest.loadBalancers(r).stream()
         .filter(rec -> ((LoadBalancer) rec.resource()).name().equals(name)).findFirst();
     if (sameName.isPresent()) {
       LoadBalancer existing = (LoadBalancer) sameName.get().resource();
@@ -145,15 +143,15 @@ public final class LoadBalancingCommands implements CommandFamily {
           + "' exists, but with different settings");
     }
     int quota = limits.creation().loadBalancersPerAccount();
-    if (loadBalancers(r).size() >= quota) {
+    if (ElbRequest.loadBalancers(r).size() >= quota) {
       throw new ElbException(TOO_MANY_LOAD_BALANCERS, "The maximum number of load balancers (" + quota
           + ") has been reached (setting tapline.control.load-balancers-per-account)");
     }
     String suffix = hex16();
-    String arn = "arn:aws:elasticloadbalancing:" + r.region + ":" + r.accountId + ":loadbalancer/net/" + name + "/" + suffix;
-    String dnsName = name + "-" + suffix + ".elb." + r.region + ".tapline.internal";
-    LoadBalancer lb = new LoadBalancer(arn, name, type, scheme, subnets, null, dnsName, ipAddressType, r.region);
-    return created(new ResourceRecord(r.accountId, lb, tags, r.nowMillis, null, null));
+    String arn = "arn:aws:elasticloadbalancing:" + r.region() + ":" + r.accountId() + ":loadbalancer/net/" + name + "/" + suffix;
+    String dnsName = name + "-" + suffix + ".elb." + r.region() + ".tapline.internal";
+    LoadBalancer lb = new LoadBalancer(arn, name, type, scheme, subnets, null, dnsName, ipAddressType, r.region());
+    return ElbRequest.created(new ResourceRecord(r.accountId(), lb, tags, r.nowMillis(), null, null));
   }
 
   /**
@@ -161,14 +159,14 @@ public final class LoadBalancingCommands implements CommandFamily {
    * balancer a traffic mirror target points at is refused (Tapline decision: the target would
    * silently stop delivering).
    */
-  private CommandOutcome deleteLoadBalancer(Request r) {
-    String arn = arn(r.params, "LoadBalancerArn", LoadBalancerArns.isLoadBalancerArn(r.params.required("LoadBalancerArn")),
+  private CommandOutcome deleteLoadBalancer(ElbRequest r) {
+    String arn = ElbRequest.arn(r.params(), "LoadBalancerArn", LoadBalancerArns.isLoadBalancerArn(r.params().required("LoadBalancerArn")),
         "load balancer");
-    Optional<ResourceRecord> record = r.account.record(arn).filter(rec -> rec.resource() instanceof LoadBalancer);
+    Optional<ResourceRecord> record = r.account().record(arn).filter(rec -> rec.resource() instanceof LoadBalancer);
     if (record.isEmpty()) {
       return new CommandOutcome.Accepted(List.of(), List.of());
     }
-    for (Target target : r.account.targets()) {
+    for (Target target : r.account().targets()) {
       if (arn.equals(target.networkLoadBalancerArn())) {
         throw new ElbException(RESOURCE_IN_USE, "Load balancer '" + arn + "' is in use by traffic mirror target "
             + target.id() + "; delete the target first");
@@ -176,7 +174,7 @@ public final class LoadBalancingCommands implements CommandFamily {
     }
     List<StateChange> changes = new ArrayList<>();
     List<ResourceRecord> affected = new ArrayList<>();
-    for (ResourceRecord listener : listeners(r)) {
+    for (ResourceRecord listener : ElbRequest.listeners(r)) {
       if (((Listener) listener.resource()).loadBalancerArn().equals(arn)) {
         changes.add(new StateChange.Delete(listener));
         affected.add(listener);
@@ -189,9 +187,9 @@ public final class LoadBalancingCommands implements CommandFamily {
 
   // ------------------------------------------------------------------ target groups
 
-  private CommandOutcome createTargetGroup(Request r) {
-    String name = name(r.params.required("Name"), "target group");
-    String protocol = r.params.required("Protocol").toUpperCase(Locale.ROOT);
+  private CommandOutcome createTargetGroup(ElbRequest r) {
+    String name = ElbRequest.name(r.params().required("Name"), "target group");
+    String protocol = r.params().required("Protocol").toUpperCase(Locale.ROOT);
     if (!NLB_PROTOCOLS.contains(protocol)) {
       throw new ElbException(UNSUPPORTED_PROTOCOL, "Protocol '" + protocol
           + "' is not supported for network load balancer target groups");
@@ -199,16 +197,16 @@ public final class LoadBalancingCommands implements CommandFamily {
     if (!UDP_PROTOCOLS.contains(protocol)) {
       throw ElbException.validation("Tapline delivers VXLAN over UDP: the target group protocol must be UDP or TCP_UDP");
     }
-    int port = r.params.integer("Port", 1, 65_535).orElseThrow(() -> ElbException.validation(
+    int port = r.params().integer("Port", 1, 65_535).orElseThrow(() -> ElbException.validation(
         "A port must be specified for target groups of protocol " + protocol));
-    String targetType = r.params.string("TargetType").orElse("instance");
+    String targetType = r.params().string("TargetType").orElse("instance");
     if (!targetType.equals("ip")) {
       throw ElbException.validation("Tapline supports target groups of target type 'ip' only, not '" + targetType + "'");
     }
-    HealthCheck healthCheck = healthCheck(r.params);
-    String vpcId = r.params.string("VpcId").orElse(null);
-    List<Tag> tags = tags(r);
-    Optional<ResourceRecord> sameName = targetGroups(r).stream()
+    HealthCheck healthCheck = HealthCheckParams.parse(r.params());
+    String vpcId = r.params().string("VpcId").orElse(null);
+    List<Tag> tags = ElbRequest.tags(r);
+    Optional<ResourceRecord> sameName = ElbRequest.targetGroups(r).stream()
         .filter(rec -> ((TargetGroup) rec.resource()).name().equals(name)).findFirst();
     if (sameName.isPresent()) {
       TargetGroup existing = (TargetGroup) sameName.get().resource();
@@ -220,70 +218,19 @@ public final class LoadBalancingCommands implements CommandFamily {
           + "' exists, but with different settings");
     }
     int quota = limits.creation().targetGroupsPerAccount();
-    if (targetGroups(r).size() >= quota) {
+    if (ElbRequest.targetGroups(r).size() >= quota) {
       throw new ElbException(TOO_MANY_TARGET_GROUPS, "The maximum number of target groups (" + quota
           + ") has been reached (setting tapline.control.target-groups-per-account)");
     }
-    String arn = "arn:aws:elasticloadbalancing:" + r.region + ":" + r.accountId + ":targetgroup/" + name + "/" + hex16();
-    TargetGroup group = new TargetGroup(arn, name, protocol, port, targetType, vpcId, healthCheck, List.of(), r.region);
-    return created(new ResourceRecord(r.accountId, group, tags, r.nowMillis, null, null));
+    String arn = "arn:aws:elasticloadbalancing:" + r.region() + ":" + r.accountId() + ":targetgroup/" + name + "/" + hex16();
+    TargetGroup group = new TargetGroup(arn, name, protocol, port, targetType, vpcId, healthCheck, List.of(), r.region());
+    return ElbRequest.created(new ResourceRecord(r.accountId(), group, tags, r.nowMillis(), null, null));
   }
 
-  /** The HealthCheck* parameters with the provider's defaults for network load balancers. */
-  static HealthCheck healthCheck(ElbParams params) {
-    String protocol = params.string("HealthCheckProtocol").orElse(HealthCheck.TCP).toUpperCase(Locale.ROOT);
-    if (!protocol.equals(HealthCheck.TCP) && !protocol.equals(HealthCheck.HTTP)) {
-      throw ElbException.validation("Tapline checks health over TCP or HTTP, not '" + protocol + "'");
-    }
-    Integer port = null;
-    Optional<String> portText = params.string("HealthCheckPort");
-    if (portText.isPresent() && !portText.get().equals("traffic-port")) {
-      port = params.integer("HealthCheckPort", 1, 65_535).orElseThrow();
-    }
-    String path = null;
-    if (protocol.equals(HealthCheck.HTTP)) {
-      path = params.string("HealthCheckPath").orElse("/");
-      if (!isHealthCheckPath(path)) {
-        throw ElbException.validation("Health check path must begin with '/', be at most " + MAX_HEALTH_CHECK_PATH_LENGTH
-            + " characters and hold only visible ASCII characters (no spaces, CR, LF or other control characters)");
-      }
-    } else if (params.string("HealthCheckPath").isPresent()) {
-      throw new ElbException(INVALID_CONFIGURATION_REQUEST, "A health check path can only be set for HTTP health checks");
-    }
-    String matcher = params.string("Matcher.HttpCode").map(String::strip).orElse(null);
-    if (matcher != null) {
-      if (!protocol.equals(HealthCheck.HTTP)) {
-        throw new ElbException(INVALID_CONFIGURATION_REQUEST, "A matcher can only be set for HTTP health checks");
-      }
-      // The same grammar the target service checks responses with: codes 200-599, single, ranges, lists.
-      if (HttpCodeMatcher.parse(matcher).isEmpty()) {
-        throw ElbException.validation("Matcher.HttpCode must be HTTP codes from 200 to 599: a code ('200'), a range "
-            + "('200-299') or a comma-separated list of both ('200,202,300-302')");
-      }
-    }
-    if (params.string("HealthCheckEnabled").map(v -> v.equalsIgnoreCase("false")).orElse(false)) {
-      throw new ElbException(INVALID_CONFIGURATION_REQUEST, "Health checks cannot be disabled for target groups of target type 'ip'");
-    }
-    int interval = params.integer("HealthCheckIntervalSeconds", MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS).orElse(30);
-    int timeout = params.integer("HealthCheckTimeoutSeconds", 1, 120)
-        .orElse(protocol.equals(HealthCheck.HTTP) ? 6 : 10);
-    int healthy = params.integer("HealthyThresholdCount", 2, 10).orElse(5);
-    int unhealthy = params.integer("UnhealthyThresholdCount", 2, 10).orElse(2);
-    return new HealthCheck(protocol, port, path, interval, timeout, healthy, unhealthy, matcher);
-  }
-
-  /** A path an HTTP request line can carry as is: '/', visible ASCII, no space or control character. */
-  static boolean isHealthCheckPath(String path) {
-    if (path == null || path.isEmpty() || path.length() > MAX_HEALTH_CHECK_PATH_LENGTH || path.charAt(0) != '/') {
-      return false;
-    }
-    return path.chars().allMatch(c -> c > 0x20 && c < 0x7F);
-  }
-
-  private CommandOutcome deleteTargetGroup(Request r) {
-    String arn = r.params.required("TargetGroupArn");
-    ResourceRecord record = targetGroup(r, arn);
-    for (ResourceRecord listener : listeners(r)) {
+  private CommandOutcome deleteTargetGroup(ElbRequest r) {
+    String arn = r.params().required("TargetGroupArn");
+    ResourceRecord record = ElbRequest.targetGroup(r, arn);
+    for (ResourceRecord listener : ElbRequest.listeners(r)) {
       if (((Listener) listener.resource()).targetGroupArn().equals(arn)) {
         throw new ElbException(RESOURCE_IN_USE, "Target group '" + arn + "' is currently in use by a listener or a rule");
       }
@@ -291,16 +238,16 @@ public final class LoadBalancingCommands implements CommandFamily {
     return new CommandOutcome.Accepted(List.of(new StateChange.Delete(record)), List.of(record));
   }
 
-  private CommandOutcome registerTargets(Request r, boolean register) {
-    String arn = r.params.required("TargetGroupArn");
-    ResourceRecord record = targetGroup(r, arn);
+  private CommandOutcome registerTargets(ElbRequest r, boolean register) {
+    String arn = r.params().required("TargetGroupArn");
+    ResourceRecord record = ElbRequest.targetGroup(r, arn);
     TargetGroup group = (TargetGroup) record.resource();
     List<TargetGroup.Member> given = new ArrayList<>();
-    for (int i : r.params.memberIndexes("Targets")) {
+    for (int i : r.params().memberIndexes("Targets")) {
       String prefix = "Targets.member." + i + ".";
-      String id = r.params.required(prefix + "Id");
+      String id = r.params().required(prefix + "Id");
       if (!isIpAddress(id)) {
-        throw new ElbException(INVALID_TARGET, "The IP address '" + shown(id) + "' is not a valid IPv4 or IPv6 address"
+        throw new ElbException(INVALID_TARGET, "The IP address '" + ElbRequest.shown(id) + "' is not a valid IPv4 or IPv6 address"
             + " (dotted decimal without leading zeros, or RFC 4291 text; no IPv4-mapped IPv6, no zone id)");
       }
       if (register && !AddressRange.anyContains(limits.allowedTargetRanges(), id)) {
@@ -308,8 +255,8 @@ public final class LoadBalancingCommands implements CommandFamily {
         throw new ElbException(INVALID_TARGET, "The IP address '" + id + "' is outside the ranges load balancer "
             + "targets may use (" + limits.allowedTargetRanges() + "; setting tapline.control.allowed-target-ranges)");
       }
-      int port = r.params.integer(prefix + "Port", 1, 65_535).orElse(group.port());
-      given.add(new TargetGroup.Member(id, port, r.params.string(prefix + "AvailabilityZone").orElse(null)));
+      int port = r.params().integer(prefix + "Port", 1, 65_535).orElse(group.port());
+      given.add(new TargetGroup.Member(id, port, r.params().string(prefix + "AvailabilityZone").orElse(null)));
     }
     if (given.isEmpty()) {
       throw ElbException.validation("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
@@ -323,7 +270,7 @@ public final class LoadBalancingCommands implements CommandFamily {
             + " targets (setting tapline.control.targets-per-target-group)");
       }
       int added = changed.members().size() - group.members().size();
-      int inAccount = targetGroups(r).stream().mapToInt(rec -> ((TargetGroup) rec.resource()).members().size()).sum();
+      int inAccount = ElbRequest.targetGroups(r).stream().mapToInt(rec -> ((TargetGroup) rec.resource()).members().size()).sum();
       int perAccount = limits.creation().targetsPerAccount();
       if (added > 0 && inAccount + added > perAccount) {
         throw new ElbException(TOO_MANY_TARGETS, "An account can register at most " + perAccount
@@ -347,25 +294,25 @@ public final class LoadBalancingCommands implements CommandFamily {
 
   // ------------------------------------------------------------------ listeners
 
-  private CommandOutcome createListener(Request r) {
-    String lbArn = arn(r.params, "LoadBalancerArn", LoadBalancerArns.isLoadBalancerArn(r.params.required("LoadBalancerArn")),
+  private CommandOutcome createListener(ElbRequest r) {
+    String lbArn = ElbRequest.arn(r.params(), "LoadBalancerArn", LoadBalancerArns.isLoadBalancerArn(r.params().required("LoadBalancerArn")),
         "load balancer");
-    ResourceRecord lbRecord = r.account.record(lbArn).filter(rec -> rec.resource() instanceof LoadBalancer)
+    ResourceRecord lbRecord = r.account().record(lbArn).filter(rec -> rec.resource() instanceof LoadBalancer)
         .orElseThrow(() -> new ElbException(LOAD_BALANCER_NOT_FOUND, "Load balancer '" + lbArn + "' not found"));
     LoadBalancer lb = (LoadBalancer) lbRecord.resource();
-    String protocol = r.params.required("Protocol").toUpperCase(Locale.ROOT);
+    String protocol = r.params().required("Protocol").toUpperCase(Locale.ROOT);
     if (!NLB_PROTOCOLS.contains(protocol)) {
       throw new ElbException(UNSUPPORTED_PROTOCOL, "Protocol '" + protocol + "' is not supported for network load balancers");
     }
-    int port = r.params.integer("Port", 1, 65_535).orElseThrow(() -> ElbException.validation(
+    int port = r.params().integer("Port", 1, 65_535).orElseThrow(() -> ElbException.validation(
         "A listener port must be specified"));
-    String tgArn = forwardTargetGroup(r.params);
-    TargetGroup group = (TargetGroup) targetGroup(r, tgArn).resource();
+    String tgArn = forwardTargetGroup(r.params());
+    TargetGroup group = (TargetGroup) ElbRequest.targetGroup(r, tgArn).resource();
     if (!UDP_PROTOCOLS.contains(protocol) || !protocol.equals(group.protocol()) && !group.protocol().equals("TCP_UDP")) {
       throw new ElbException(INCOMPATIBLE_PROTOCOLS, "The listener protocol '" + protocol
           + "' is not compatible with the target group protocol '" + group.protocol() + "'");
     }
-    for (ResourceRecord other : listeners(r)) {
+    for (ResourceRecord other : ElbRequest.listeners(r)) {
       Listener l = (Listener) other.resource();
       if (l.loadBalancerArn().equals(lbArn) && l.port() == port) {
         if (l.protocol().equals(protocol) && l.targetGroupArn().equals(tgArn)) {
@@ -379,15 +326,15 @@ public final class LoadBalancingCommands implements CommandFamily {
       }
     }
     int quota = limits.creation().listenersPerLoadBalancer();
-    long onLoadBalancer = listeners(r).stream().filter(rec -> ((Listener) rec.resource()).loadBalancerArn().equals(lbArn)).count();
+    long onLoadBalancer = ElbRequest.listeners(r).stream().filter(rec -> ((Listener) rec.resource()).loadBalancerArn().equals(lbArn)).count();
     if (onLoadBalancer >= quota) {
       throw new ElbException(TOO_MANY_LISTENERS, "The load balancer '" + lbArn + "' already has " + quota
           + " listeners (setting tapline.control.listeners-per-load-balancer)");
     }
     String lbPath = lbArn.substring(lbArn.indexOf(":loadbalancer/") + ":loadbalancer/".length());
-    String arn = "arn:aws:elasticloadbalancing:" + lb.region() + ":" + r.accountId + ":listener/" + lbPath + "/" + hex16();
+    String arn = "arn:aws:elasticloadbalancing:" + lb.region() + ":" + r.accountId() + ":listener/" + lbPath + "/" + hex16();
     Listener listener = new Listener(arn, lbArn, protocol, port, tgArn);
-    return created(new ResourceRecord(r.accountId, listener, tags(r), r.nowMillis, null, null));
+    return ElbRequest.created(new ResourceRecord(r.accountId(), listener, ElbRequest.tags(r), r.nowMillis(), null, null));
   }
 
   /** The target group of the (single) forward default action. */
@@ -415,87 +362,22 @@ public final class LoadBalancingCommands implements CommandFamily {
     return params.required(prefix + "ForwardConfig.TargetGroups.member." + groups.first() + ".TargetGroupArn");
   }
 
-  private CommandOutcome deleteListener(Request r) {
-    String arn = arn(r.params, "ListenerArn", LoadBalancerArns.isListenerArn(r.params.required("ListenerArn")), "listener");
-    ResourceRecord record = r.account.record(arn).filter(rec -> rec.resource() instanceof Listener)
+  private CommandOutcome deleteListener(ElbRequest r) {
+    String arn = ElbRequest.arn(r.params(), "ListenerArn", LoadBalancerArns.isListenerArn(r.params().required("ListenerArn")), "listener");
+    ResourceRecord record = r.account().record(arn).filter(rec -> rec.resource() instanceof Listener)
         .orElseThrow(() -> new ElbException(LISTENER_NOT_FOUND, "One or more listeners not found"));
     return new CommandOutcome.Accepted(List.of(new StateChange.Delete(record)), List.of(record));
   }
 
-  // ------------------------------------------------------------------ helpers
-
-  private static CommandOutcome created(ResourceRecord record) {
-    return new CommandOutcome.Accepted(List.of(new StateChange.Upsert(record)), List.of(record));
-  }
-
-  private static ResourceRecord targetGroup(Request r, String arn) {
-    if (!LoadBalancerArns.isTargetGroupArn(arn)) {
-      throw ElbException.validation("'" + shown(arn) + "' is not a valid target group ARN");
-    }
-    return r.account.record(arn).filter(rec -> rec.resource() instanceof TargetGroup)
-        .orElseThrow(() -> new ElbException(TARGET_GROUP_NOT_FOUND, "One or more target groups not found"));
-  }
-
-  private static List<ResourceRecord> loadBalancers(Request r) {
-    return r.account.loadBalancingRecords().stream().filter(rec -> rec.resource() instanceof LoadBalancer).toList();
-  }
-
-  private static List<ResourceRecord> targetGroups(Request r) {
-    return r.account.loadBalancingRecords().stream().filter(rec -> rec.resource() instanceof TargetGroup).toList();
-  }
-
-  private static List<ResourceRecord> listeners(Request r) {
-    return r.account.loadBalancingRecords().stream().filter(rec -> rec.resource() instanceof Listener).toList();
-  }
-
-  /** The ARN parameter, or ELBv2's ValidationError for one not in the resource's format. */
-  private static String arn(ElbParams params, String name, boolean wellFormed, String noun) {
-    String arn = params.required(name);
-    if (!wellFormed) {
-      throw ElbException.validation("'" + shown(arn) + "' is not a valid " + noun + " ARN");
-    }
-    return arn;
-  }
-
-  private static String shown(String value) {
-    String cut = value.length() <= 64 ? value : value.substring(0, 64) + "...";
-    return cut.replaceAll("\\p{Cntrl}", "?");
-  }
-
-  private static String name(String name, String noun) {
-    if (name.length() > MAX_NAME_LENGTH || !name.matches("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")) {
-      throw ElbException.validation("The " + noun + " name '" + name + "' is invalid: at most " + MAX_NAME_LENGTH
-          + " alphanumeric characters or hyphens, not beginning or ending with a hyphen");
-    }
-    return name;
-  }
-
-  private static List<Tag> tags(Request r) {
-    Map<String, Tag> byKey = new LinkedHashMap<>();
-    for (int i : r.params.memberIndexes("Tags")) {
-      String key = r.params.required("Tags.member." + i + ".Key");
-      if (key.length() > 128 || key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
-        throw ElbException.validation("Tag key '" + key + "' is invalid");
-      }
-      String value = r.params.string("Tags.member." + i + ".Value").orElse("");
-      if (value.length() > 256) {
-        throw ElbException.validation("Tag value of key '" + shown(key) + "' is longer than 256 characters");
-      }
-      byKey.put(key, new Tag(key, value));
-    }
-    return List.copyOf(byKey.values());
-  }
-
   /** An IPv4 or IPv6 literal by the shared parser's rules (never a host name: nothing is resolved). */
   static boolean isIpAddress(String text) {
-    return io.tapline.packet.address.IpAddress.isValid(text);
+    return ElbRequest.isIpAddress(text);
   }
+
+  // ------------------------------------------------------------------ ids
 
   private String hex16() {
     String id = ids.next("");
     return id.substring(id.length() - 16);
   }
-
-  private record Request(ControlState state, ControlState.AccountState account, ElbParams params, String accountId,
-      long nowMillis, String region) {}
 }
