@@ -19,6 +19,8 @@ import io.tapline.schemas.Topics;
 import io.tapline.schemas.avro.CommandResult;
 import io.tapline.schemas.avro.ResourceCommand;
 import io.tapline.schemas.avro.StateOffset;
+import io.tapline.schemas.kafka.CompactedTopicView;
+import io.tapline.schemas.kafka.PollThread;
 import io.tapline.schemas.kafka.TopicProvisioner;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +88,7 @@ public final class ControlRuntime implements AutoCloseable {
   private final ControlState state = new ControlState();
   private final MeterRegistry meters;
   private final Clock clock;
-  private final Thread thread;
+  private final PollThread thread;
   private final AtomicReference<Status> status = new AtomicReference<>(Status.STARTING);
   private final CompletableFuture<Status> terminated = new CompletableFuture<>();
   private final Counter corruptCommands;
@@ -95,7 +97,6 @@ public final class ControlRuntime implements AutoCloseable {
   private final Counter poisonCommands;
   /** Failed attempts per command record (topic-partition@offset), for the bounded retry. */
   private final Map<String, Integer> failedAttempts = new HashMap<>();
-  private volatile boolean running = true;
   private volatile String lastError;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
@@ -116,7 +117,13 @@ public final class ControlRuntime implements AutoCloseable {
     this.poisonCommands = Counter.builder(ControlMetrics.POISON_COMMANDS)
         .description("commands whose changes could not be written and were rejected instead").register(meters);
     meters.gauge(ControlMetrics.RESOURCES, this, runtime -> runtime.resourceCount);
-    this.thread = Thread.ofPlatform().name("control-loop").unstarted(this::run);
+    // the command consumer is built on the loop's thread: wake it up once it exists
+    this.thread = new PollThread("control-loop", false, () -> {
+      KafkaConsumer<String, byte[]> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
+    }, Duration.ofSeconds(15), loop -> run());
   }
 
   private volatile int resourceCount;
@@ -148,7 +155,7 @@ public final class ControlRuntime implements AutoCloseable {
     Status end = Status.STOPPED;
     try {
       startUp();
-      if (running) {
+      if (thread.running()) {
         status.set(Status.RUNNING);
         LOG.info("control loop running: {} resources, consuming {}", state.size(), Topics.COMMANDS.name());
         loop();
@@ -162,9 +169,9 @@ public final class ControlRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      end = running ? Status.FAILED : Status.STOPPED;
+      end = thread.running() ? Status.FAILED : Status.STOPPED;
       lastError = e.toString();
-      if (running) {
+      if (thread.running()) {
         LOG.error("control loop failed", e);
       }
     } finally {
@@ -191,7 +198,7 @@ public final class ControlRuntime implements AutoCloseable {
 
   private void rebuildState() {
     Duration timeout = settings.startupTimeout();
-    long records = TopicReader.readAll(settings.kafka().connectionProperties(), Topics.RESOURCES, timeout, (key, value) -> {
+    long records = CompactedTopicView.readOnce(settings.kafka().connectionProperties(), Topics.RESOURCES, timeout, (key, value) -> {
       if (value == null) {
         state.remove(key);
         return;
@@ -204,7 +211,7 @@ public final class ControlRuntime implements AutoCloseable {
       }
     }, corruptState::increment);
     Map<String, io.tapline.control.domain.InterfaceMirror> mirrors = new HashMap<>();
-    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
+    CompactedTopicView.readOnce(settings.kafka().connectionProperties(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
       if (value == null) {
         mirrors.remove(key);
       } else {
@@ -212,7 +219,7 @@ public final class ControlRuntime implements AutoCloseable {
       }
     }, corruptState::increment);
     Map<String, io.tapline.control.domain.TargetDelivery> targets = new HashMap<>();
-    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
+    CompactedTopicView.readOnce(settings.kafka().connectionProperties(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
       if (value == null) {
         targets.remove(key);
       } else {
@@ -249,7 +256,7 @@ public final class ControlRuntime implements AutoCloseable {
 
   private void loop() throws InterruptedException {
     long backoffMillis = 100;
-    while (running) {
+    while (thread.running()) {
       ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
       Map<TopicPartition, Long> nextToProcess = new HashMap<>();
       for (TopicPartition partition : records.partitions()) {
@@ -259,7 +266,7 @@ public final class ControlRuntime implements AutoCloseable {
       outer:
       for (TopicPartition partition : records.partitions()) {
         for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-          if (!running) {
+          if (!thread.running()) {
             break outer;
           }
           try {
@@ -536,21 +543,6 @@ public final class ControlRuntime implements AutoCloseable {
   /** Stops the loop (the current transaction completes or aborts) and closes the clients. */
   @Override
   public void close() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    if (thread.isAlive() && Thread.currentThread() != thread) {
-      try {
-        thread.join(15_000);
-        if (thread.isAlive()) {
-          LOG.warn("control loop did not stop within 15 s");
-          thread.interrupt();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    thread.close();
   }
 }

@@ -3,6 +3,7 @@ package io.tapline.filter.kafka;
 import io.tapline.filter.FilterMetrics;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.CompactedTopicView;
+import io.tapline.schemas.kafka.PollThread;
 import io.tapline.schemas.codec.CapturedBatchReader;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -72,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * error naming the id. Authorization and version errors stop it at once. A stopped loop turns the
  * health check DOWN.
  */
-public final class FilterPipeline implements Runnable {
+public final class FilterPipeline implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FilterPipeline.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
@@ -97,7 +98,7 @@ public final class FilterPipeline implements Runnable {
   private final AtomicReference<String> problem = new AtomicReference<>("not started");
   private final long transactionLingerNanos;
   private final int maxBatchesPerTransaction;
-  private volatile boolean running = true;
+  private final PollThread thread;
   /** Results of the polls since the last transaction, not sent yet. */
   private final List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -130,6 +131,13 @@ public final class FilterPipeline implements Runnable {
     this.configView = configView;
     this.capturedTopic = Topics.PACKETS_CAPTURED.name();
     this.mirroredTopic = Topics.PACKETS_MIRRORED.name();
+    this.thread = new PollThread("filter-pipeline", false, consumer, Duration.ofSeconds(30), loop -> run());
+  }
+
+  /** Starts the loop on its own thread. */
+  public FilterPipeline start() {
+    thread.start();
+    return this;
   }
 
   /** Null while the loop runs normally; otherwise why not (for the health check). */
@@ -137,15 +145,14 @@ public final class FilterPipeline implements Runnable {
     return problem.get();
   }
 
-  @Override
-  public void run() {
+  private void run() {
     try {
       problem.set("waiting for the mirror configuration to be read");
       // Evaluating before the whole configuration was read would drop packets sessions want.
-      while (running && !configView.awaitCaughtUp(Duration.ofMillis(200))) {
+      while (thread.running() && !configView.awaitCaughtUp(Duration.ofMillis(200))) {
         LOG.debug("waiting for the mirror configuration view");
       }
-      if (!running) {
+      if (!thread.running()) {
         return;
       }
       problem.set("initialising transactions");
@@ -154,7 +161,7 @@ public final class FilterPipeline implements Runnable {
       consumer.subscribe(List.of(capturedTopic), new RebalanceLogger());
       problem.set(null);
       LOG.info("filtering {} into {} ({} partitions)", capturedTopic, mirroredTopic, mirroredPartitions);
-      while (running) {
+      while (thread.running()) {
         Duration timeout = POLL_TIMEOUT;
         if (capturedBatchesPending > 0) {
           long left = pendingSinceNanos + transactionLingerNanos - System.nanoTime();
@@ -348,7 +355,7 @@ public final class FilterPipeline implements Runnable {
         producer.initTransactions();
         return;
       } catch (TimeoutException e) {
-        if (attempt == COORDINATOR_ATTEMPTS || !running) {
+        if (attempt == COORDINATOR_ATTEMPTS || !thread.running()) {
           throw e;
         }
         LOG.warn("initTransactions timed out (attempt {} of {}), retrying: {}", attempt, COORDINATOR_ATTEMPTS,
@@ -371,7 +378,7 @@ public final class FilterPipeline implements Runnable {
       try {
         committed = consumer.committed(assigned, COMMITTED_TIMEOUT);
       } catch (TimeoutException e) {
-        if (attempt == COORDINATOR_ATTEMPTS || !running) {
+        if (attempt == COORDINATOR_ATTEMPTS || !thread.running()) {
           throw e;
         }
         LOG.warn("reading the committed offsets timed out (attempt {} of {}), retrying", attempt, COORDINATOR_ATTEMPTS);
@@ -395,10 +402,10 @@ public final class FilterPipeline implements Runnable {
     }
   }
 
-  /** Stops the loop; {@link #run()} returns after closing the clients. */
-  public void stop() {
-    running = false;
-    consumer.wakeup();
+  /** Stops the loop (an open transaction is committed or aborted) and waits for it to close the clients. */
+  @Override
+  public void close() {
+    thread.close();
   }
 
   private static void closeQuietly(AutoCloseable closeable, String what) {
