@@ -66,15 +66,4 @@ class CaptureConfigTest {
     assertTrue(e.getMessage().contains("at least twice"), e.getMessage());
   }
 
-  @Test
-  void readmeTableListsExactlyTheDeclaredSettings() throws IOException {
-    String text = Files.readString(Path.of("README.md"));
-    String readme = text.substring(text.indexOf("## Configuration"), text.indexOf("### Interface entries"));
-    Matcher rows = Pattern.compile("(?m)^\\| `(tapline\\.[a-z.-]+)` \\|").matcher(readme);
-    List<String> documented = new ArrayList<>();
-    while (rows.find()) {
-      documented.add(rows.group(1));
-    }
-    assertEquals(CaptureConfig.SETTINGS.stream().map(Setting::name).toList(), documented);
-  }
 }

@@ -61,15 +61,6 @@ class FilterConfigTest {
   }
 
   @Test
-  void readmeListsEverySetting() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    for (Setting<?> setting : FilterConfig.SETTINGS) {
-      assertTrue(readme.contains("| `" + setting.name() + "` | `" + setting.envVar() + "` |"),
-          "README configuration table misses " + setting.name());
-    }
-  }
-
-  @Test
   void readmeListsEveryMetric() throws IOException, IllegalAccessException {
     String readme = Files.readString(Path.of("README.md"));
     for (var field : FilterMetrics.class.getFields()) {
