@@ -1,132 +1,164 @@
 package io.tapline.gateway;
 
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.env.Environment;
 import io.tapline.gateway.domain.QueryLimits;
+import io.tapline.runtime.KafkaSettings;
+import io.tapline.runtime.Setting;
+import io.tapline.runtime.SettingsSource;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Settings under {@code tapline.gateway.*} (environment: {@code TAPLINE_GATEWAY_*}). The HTTP port
- * is {@code tapline.gateway.port} (default 8780), applied through {@code micronaut.server.port}.
- * Access keys come from {@link CredentialsConfig}; the management port (health, metrics) is set in
- * application-gateway.properties from {@code tapline.gateway.management-port} and {@code -host}.
+ * The gateway's settings, each declared once as a {@link Setting} (name, environment variable,
+ * default, rule, doc) like every Tapline service's; the README's table lists exactly these
+ * ({@code SettingsTablesTest} in local checks it). Values come from the Micronaut configuration
+ * (test properties, application.yml), then the environment variable, its {@code _FILE} variant,
+ * system properties and the default.
+ *
+ * <p>The ports and management host are applied by Micronaut itself (application-gateway.properties
+ * refers to them); the access keys are read by {@link CredentialsConfig}. Both are declared here so
+ * the catalogue is complete, and the ports are checked at start with the rest.
  */
 @Requires(env = GatewayApplication.ENVIRONMENT)
-@ConfigurationProperties("tapline.gateway")
+@Singleton
 public class GatewayConfig {
 
-  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
-  public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
-  public static final int DEFAULT_MAX_PARAMETERS = 1000;
-
-  /** How long a call may wait for Kafka, the control service and the view, in total. */
-  private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
-  /** The provider allows 5 minutes between a request's signing time and its own clock. */
-  public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-  public static final List<String> DEFAULT_REGIONS = List.of("us-east-1");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
 
-  /** How far a signature's time may be from the gateway's clock, either way. */
-  private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
-  /** Regions served: a signature scoped to another region is refused. */
-  private List<String> regions = DEFAULT_REGIONS;
-  /** Largest request body accepted; larger ones are refused with an EC2 error. */
-  private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-  /** Most Query parameters one call may carry. */
-  private int maxParameters = DEFAULT_MAX_PARAMETERS;
-  /** Longest parameter value (characters); longer ones are an InvalidParameterValue. */
-  private int maxValueLength = QueryLimits.DEFAULT_MAX_VALUE_LENGTH;
-  /** Largest list index N in Name.N; lists start at 1. */
-  private int maxListIndex = QueryLimits.DEFAULT_MAX_LIST_INDEX;
-  /** Most Filter.N per Describe call; more is FilterLimitExceeded. */
-  private int maxFilters = QueryLimits.DEFAULT_MAX_FILTERS;
-  /** Most Filter.N.Value.M per filter; more is FilterLimitExceeded (EC2: 200). */
-  private int maxFilterValues = QueryLimits.DEFAULT_MAX_FILTER_VALUES;
-  /** Longest filter value (characters); bounds the wildcard matcher's work. */
-  private int maxFilterValueLength = QueryLimits.DEFAULT_MAX_FILTER_VALUE_LENGTH;
-  /** How long start-up waits for Kafka (topics, results reader, resource view) before going on. */
-  private Duration startupTimeout = Duration.ofSeconds(30);
+  public static final Setting<Integer> PORT = Setting.integer(
+      "tapline.gateway.port", 8780, -1, 65535,
+      "API port, every interface (feeds micronaut.server.port; set that to -1 for a random port)");
+  public static final Setting<Integer> MANAGEMENT_PORT = Setting.integer(
+      "tapline.gateway.management-port", 8785, 0, 65535,
+      "/health and /prometheus (never on the API port); a fixed port (the endpoint routes are tied to it)");
+  public static final Setting<String> MANAGEMENT_HOST = Setting.string(
+      "tapline.gateway.management-host", "127.0.0.1",
+      "address the management port binds to (0.0.0.0 for probes from outside the host)");
+  public static final Setting<String> CREDENTIALS_FILE = Setting.optional(
+      CredentialsConfig.FILE, "file of accepted keys, one account-id,access-key-id,secret-access-key a line");
+  public static final Setting<String> CREDENTIALS = Setting.optional(
+      CredentialsConfig.INLINE, "the same lines inline, separated by ';' or newlines; combined with the file")
+      .asSecret();
+  public static final Setting<List<String>> REGIONS = Setting.list(
+      "tapline.gateway.regions", "us-east-1", region -> {
+        if (!REGION.matcher(region).matches()) {
+          throw new IllegalArgumentException("'" + region + "' is not a region name like us-east-1");
+        }
+      }, "comma-separated region names like us-east-1, at least one", false,
+      "regions served; a signature scoped to another is refused");
+  public static final Setting<Duration> COMMAND_TIMEOUT = Setting.duration(
+      "tapline.gateway.command-timeout", "10s", Duration.ofMillis(1),
+      "total wait of a call for Kafka, the control service and the view");
+  public static final Setting<Duration> MAX_CLOCK_SKEW = Setting.duration(
+      "tapline.gateway.max-clock-skew", "5m", Duration.ZERO,
+      "allowed distance of a signature's time from the gateway's clock (the provider's value)");
+  public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer(
+      "tapline.gateway.max-body-bytes", 256 * 1024, 1024, Integer.MAX_VALUE,
+      "largest request body; micronaut.server.max-request-size must stay above it");
+  public static final Setting<Integer> MAX_PARAMETERS = Setting.integer(
+      "tapline.gateway.max-parameters", QueryLimits.DEFAULT_MAX_PARAMETERS, 10, Integer.MAX_VALUE,
+      "most Query parameters per call");
+  public static final Setting<Integer> MAX_VALUE_LENGTH = Setting.integer(
+      "tapline.gateway.max-value-length", QueryLimits.DEFAULT_MAX_VALUE_LENGTH, 256, Integer.MAX_VALUE,
+      "longest parameter value, in characters");
+  public static final Setting<Integer> MAX_LIST_INDEX = Setting.integer(
+      "tapline.gateway.max-list-index", QueryLimits.DEFAULT_MAX_LIST_INDEX, 1, Integer.MAX_VALUE,
+      "largest N in a list parameter Name.N");
+  public static final Setting<Integer> MAX_FILTERS = Setting.integer(
+      "tapline.gateway.max-filters", QueryLimits.DEFAULT_MAX_FILTERS, 1, Integer.MAX_VALUE,
+      "most Filter.N per Describe call");
+  public static final Setting<Integer> MAX_FILTER_VALUES = Setting.integer(
+      "tapline.gateway.max-filter-values", QueryLimits.DEFAULT_MAX_FILTER_VALUES, 1, Integer.MAX_VALUE,
+      "most Filter.N.Value.M per filter");
+  public static final Setting<Integer> MAX_FILTER_VALUE_LENGTH = Setting.integer(
+      "tapline.gateway.max-filter-value-length", QueryLimits.DEFAULT_MAX_FILTER_VALUE_LENGTH, 1, Integer.MAX_VALUE,
+      "longest filter value, in characters; bounds the wildcard matcher's work");
+  public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration(
+      "tapline.gateway.startup-timeout", "30s", Duration.ZERO,
+      "start-up wait for topics, results reader and view");
 
+  /** Every setting of the gateway, the shared Kafka bootstrap servers first. */
+  public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, PORT, MANAGEMENT_PORT,
+      MANAGEMENT_HOST, CREDENTIALS_FILE, CREDENTIALS, REGIONS, COMMAND_TIMEOUT, MAX_CLOCK_SKEW, MAX_BODY_BYTES,
+      MAX_PARAMETERS, MAX_VALUE_LENGTH, MAX_LIST_INDEX, MAX_FILTERS, MAX_FILTER_VALUES, MAX_FILTER_VALUE_LENGTH,
+      STARTUP_TIMEOUT);
+
+  /** Read here; the access keys are read by {@link CredentialsConfig} (its own file, with line numbers). */
+  private static final List<Setting<?>> READ_HERE = List.of(PORT, MANAGEMENT_PORT, MANAGEMENT_HOST, REGIONS,
+      COMMAND_TIMEOUT, MAX_CLOCK_SKEW, MAX_BODY_BYTES, MAX_PARAMETERS, MAX_VALUE_LENGTH, MAX_LIST_INDEX, MAX_FILTERS,
+      MAX_FILTER_VALUES, MAX_FILTER_VALUE_LENGTH, STARTUP_TIMEOUT);
+
+  private final SettingsSource source;
+  private final List<String> regions;
+  private final Duration commandTimeout;
+  private final Duration maxClockSkew;
+  private final int maxBodyBytes;
+  private final int maxParameters;
+  private final int maxValueLength;
+  private final int maxListIndex;
+  private final int maxFilters;
+  private final int maxFilterValues;
+  private final int maxFilterValueLength;
+  private final Duration startupTimeout;
+
+  @Inject
+  public GatewayConfig(Environment environment) {
+    this(SettingsSource.fromObjectLookup(name -> environment.getProperty(name, Object.class), READ_HERE));
+  }
+
+  GatewayConfig(SettingsSource source) {
+    this.source = source;
+    source.get(PORT);
+    source.get(MANAGEMENT_PORT);
+    source.get(MANAGEMENT_HOST);
+    List<String> regions = source.get(REGIONS);
+    Duration commandTimeout = source.get(COMMAND_TIMEOUT);
+    Duration maxClockSkew = source.get(MAX_CLOCK_SKEW);
+    Integer maxBodyBytes = source.get(MAX_BODY_BYTES);
+    Integer maxParameters = source.get(MAX_PARAMETERS);
+    Integer maxValueLength = source.get(MAX_VALUE_LENGTH);
+    Integer maxListIndex = source.get(MAX_LIST_INDEX);
+    Integer maxFilters = source.get(MAX_FILTERS);
+    Integer maxFilterValues = source.get(MAX_FILTER_VALUES);
+    Integer maxFilterValueLength = source.get(MAX_FILTER_VALUE_LENGTH);
+    Duration startupTimeout = source.get(STARTUP_TIMEOUT);
+    // refuse to start on any bad setting, listing them all, rather than misbehave later
+    source.validate();
+    this.regions = regions;
+    this.commandTimeout = commandTimeout;
+    this.maxClockSkew = maxClockSkew;
+    this.maxBodyBytes = maxBodyBytes;
+    this.maxParameters = maxParameters;
+    this.maxValueLength = maxValueLength;
+    this.maxListIndex = maxListIndex;
+    this.maxFilters = maxFilters;
+    this.maxFilterValues = maxFilterValues;
+    this.maxFilterValueLength = maxFilterValueLength;
+    this.startupTimeout = startupTimeout;
+  }
+
+  /** How long a call may wait for Kafka, the control service and the view, in total. */
   public Duration getCommandTimeout() {
     return commandTimeout;
   }
 
-  public void setCommandTimeout(Duration commandTimeout) {
-    this.commandTimeout = commandTimeout;
-  }
-
+  /** How far a signature's time may be from the gateway's clock, either way. */
   public Duration getMaxClockSkew() {
     return maxClockSkew;
   }
 
-  public void setMaxClockSkew(Duration maxClockSkew) {
-    this.maxClockSkew = maxClockSkew;
-  }
-
+  /** Regions served: a signature scoped to another region is refused. */
   public List<String> getRegions() {
     return regions;
   }
 
-  public void setRegions(List<String> regions) {
-    this.regions = regions.stream().map(String::strip).filter(r -> !r.isEmpty()).toList();
-  }
-
+  /** Largest request body accepted; larger ones are refused with an EC2 error. */
   public int getMaxBodyBytes() {
     return maxBodyBytes;
-  }
-
-  public void setMaxBodyBytes(int maxBodyBytes) {
-    this.maxBodyBytes = maxBodyBytes;
-  }
-
-  public int getMaxParameters() {
-    return maxParameters;
-  }
-
-  public void setMaxParameters(int maxParameters) {
-    this.maxParameters = maxParameters;
-  }
-
-  public int getMaxValueLength() {
-    return maxValueLength;
-  }
-
-  public void setMaxValueLength(int maxValueLength) {
-    this.maxValueLength = maxValueLength;
-  }
-
-  public int getMaxListIndex() {
-    return maxListIndex;
-  }
-
-  public void setMaxListIndex(int maxListIndex) {
-    this.maxListIndex = maxListIndex;
-  }
-
-  public int getMaxFilters() {
-    return maxFilters;
-  }
-
-  public void setMaxFilters(int maxFilters) {
-    this.maxFilters = maxFilters;
-  }
-
-  public int getMaxFilterValues() {
-    return maxFilterValues;
-  }
-
-  public void setMaxFilterValues(int maxFilterValues) {
-    this.maxFilterValues = maxFilterValues;
-  }
-
-  public int getMaxFilterValueLength() {
-    return maxFilterValueLength;
-  }
-
-  public void setMaxFilterValueLength(int maxFilterValueLength) {
-    this.maxFilterValueLength = maxFilterValueLength;
   }
 
   /** The request bounds the Query parser and the Describe filters apply. */
@@ -135,55 +167,15 @@ public class GatewayConfig {
         maxFilters, maxFilterValues, maxFilterValueLength);
   }
 
+  /** How long start-up waits for Kafka (topics, results reader, resource view) before going on. */
   public Duration getStartupTimeout() {
     return startupTimeout;
   }
 
-  public void setStartupTimeout(Duration startupTimeout) {
-    this.startupTimeout = startupTimeout;
-  }
-
-  /** Validates at start-up, so a bad value fails loudly instead of misbehaving later. */
-  void validate() {
-    if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-      throw new IllegalArgumentException("tapline.gateway.command-timeout must be positive: " + commandTimeout);
-    }
-    if (maxClockSkew.isNegative()) {
-      throw new IllegalArgumentException("tapline.gateway.max-clock-skew must not be negative: " + maxClockSkew);
-    }
-    if (regions.isEmpty()) {
-      throw new IllegalArgumentException("tapline.gateway.regions must name at least one region, e.g. us-east-1");
-    }
-    for (String region : regions) {
-      if (!REGION.matcher(region).matches()) {
-        throw new IllegalArgumentException("tapline.gateway.regions: '" + region + "' is not a region name like us-east-1");
-      }
-    }
-    if (maxBodyBytes < 1024) {
-      throw new IllegalArgumentException("tapline.gateway.max-body-bytes must be at least 1024: " + maxBodyBytes);
-    }
-    if (maxParameters < 10) {
-      throw new IllegalArgumentException("tapline.gateway.max-parameters must be at least 10: " + maxParameters);
-    }
-    atLeast("max-value-length", maxValueLength, 256);
-    atLeast("max-list-index", maxListIndex, 1);
-    atLeast("max-filters", maxFilters, 1);
-    atLeast("max-filter-values", maxFilterValues, 1);
-    atLeast("max-filter-value-length", maxFilterValueLength, 1);
-  }
-
-  private static void atLeast(String name, int value, int min) {
-    if (value < min) {
-      throw new IllegalArgumentException("tapline.gateway." + name + " must be at least " + min + ": " + value);
-    }
-  }
-
   @Override
   public String toString() {
-    return "command-timeout=" + commandTimeout + ", max-clock-skew=" + maxClockSkew + ", regions=" + regions
-        + ", max-body-bytes=" + maxBodyBytes + ", max-parameters=" + maxParameters + ", max-value-length="
-        + maxValueLength + ", max-list-index=" + maxListIndex + ", max-filters=" + maxFilters
-        + ", max-filter-values=" + maxFilterValues + ", max-filter-value-length=" + maxFilterValueLength
-        + ", startup-timeout=" + startupTimeout;
+    return source.resolved().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        .map(e -> e.getKey().substring("tapline.gateway.".length()) + "=" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 }

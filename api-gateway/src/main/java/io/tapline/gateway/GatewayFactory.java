@@ -37,7 +37,6 @@ public class GatewayFactory {
   GatewayKafka gatewayKafka(GatewayConfig config, KafkaConfig kafka, MeterRegistry registry,
                             HttpServerConfiguration server, AccessKeyStore keys) {
     // keys is a parameter so a gateway without keys refuses before it connects to Kafka
-    config.validate();
     if (server.getMaxRequestSize() <= config.getMaxBodyBytes()) {
       // Netty would refuse such bodies before the gateway could: keep its cap above ours
       throw new IllegalArgumentException("micronaut.server.max-request-size (" + server.getMaxRequestSize()

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The capture agent's configuration, every setting declared once (name, environment variable,
- * default, rule, doc). The README's table lists the same settings; CaptureConfigTest checks it.
+ * default, rule, doc). The README's table lists the same settings; SettingsTablesTest (local) checks it.
  */
 public record CaptureConfig(
     KafkaSettings kafka,

@@ -63,7 +63,7 @@ class BrokerOutageIT {
         "tapline.capture.batch.max-bytes", "65536",
         "tapline.capture.buffer.max-bytes", "2097152",
         "tapline.capture.producer.delivery-timeout-ms", "15000");
-    try (CaptureMain.CaptureService service = CaptureMain.start(settings)) {
+    try (CaptureService service = CaptureMain.start(settings)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> count(service, CaptureMetrics.BATCHES_SENT, eni) > 10);
 
       boolean brokerStopped = false;
@@ -110,16 +110,16 @@ class BrokerOutageIT {
     }
   }
 
-  private static double skipped(CaptureMain.CaptureService service, String eni) {
+  private static double skipped(CaptureService service, String eni) {
     return count(service, CaptureMetrics.PACKETS_SKIPPED, eni);
   }
 
-  private static double count(CaptureMain.CaptureService service, String name, String eni) {
+  private static double count(CaptureService service, String name, String eni) {
     return service.meterRegistry().find(name).tag(CaptureMetrics.TAG_INTERFACE, eni).counters().stream()
         .mapToDouble(c -> c.count()).sum();
   }
 
-  private static HttpResponse<String> health(CaptureMain.CaptureService service) throws Exception {
+  private static HttpResponse<String> health(CaptureService service) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://localhost:" + service.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
   }

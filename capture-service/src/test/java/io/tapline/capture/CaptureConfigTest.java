@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapline.runtime.Setting;
 import io.tapline.runtime.SettingsSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,15 +62,4 @@ class CaptureConfigTest {
     assertTrue(e.getMessage().contains("at least twice"), e.getMessage());
   }
 
-  @Test
-  void readmeTableListsExactlyTheDeclaredSettings() throws IOException {
-    String text = Files.readString(Path.of("README.md"));
-    String readme = text.substring(text.indexOf("## Configuration"), text.indexOf("### Interface entries"));
-    Matcher rows = Pattern.compile("(?m)^\\| `(tapline\\.[a-z.-]+)` \\|").matcher(readme);
-    List<String> documented = new ArrayList<>();
-    while (rows.find()) {
-      documented.add(rows.group(1));
-    }
-    assertEquals(CaptureConfig.SETTINGS.stream().map(Setting::name).toList(), documented);
-  }
 }

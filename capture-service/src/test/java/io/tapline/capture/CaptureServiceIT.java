@@ -78,7 +78,7 @@ class CaptureServiceIT {
         "tapline.capture.interfaces", eni + ",replay=" + pcap + ",mac=" + OWN_MAC + ",ip=10.0.0.1,speed=max,loop=false",
         "tapline.capture.registration.interval-ms", "0",
         "tapline.capture.batch.max-bytes", "4096");
-    try (CaptureMain.CaptureService service = CaptureMain.start(settings)) {
+    try (CaptureService service = CaptureMain.start(settings)) {
       int partitions = service.partitions();
       assertEquals(Topics.PACKETS_CAPTURED.partitions(), partitions);
 

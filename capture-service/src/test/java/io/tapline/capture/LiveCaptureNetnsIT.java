@@ -133,7 +133,7 @@ class LiveCaptureNetnsIT {
         "tapline.capture.host", "netns-it",
         "tapline.capture.interfaces", eni + ",device=" + agentDevice,
         "tapline.capture.registration.interval-ms", "0");
-    try (CaptureMain.CaptureService service = CaptureMain.start(settings)) {
+    try (CaptureService service = CaptureMain.start(settings)) {
       assertEquals(Files.readString(Path.of("/sys/class/net", agentDevice, "address")).strip(),
           service.interfaces().getFirst().mac().toString(), "MAC read from the device");
       assertEquals(List.of(AGENT_ADDRESS), service.interfaces().getFirst().addresses().texts(),
@@ -293,7 +293,7 @@ class LiveCaptureNetnsIT {
     return frames;
   }
 
-  private static double captured(CaptureMain.CaptureService service, String eni) {
+  private static double captured(CaptureService service, String eni) {
     return service.meterRegistry().find(CaptureMetrics.PACKETS_CAPTURED).tag(CaptureMetrics.TAG_INTERFACE, eni)
         .counters().stream().mapToDouble(c -> c.count()).sum();
   }

@@ -1,268 +1,143 @@
 package io.tapline.control;
 
-import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
 import io.tapline.control.domain.AddressRange;
 import io.tapline.control.domain.Limits;
 import io.tapline.runtime.KafkaSettings;
+import io.tapline.runtime.Setting;
+import io.tapline.runtime.SettingsSource;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Typed settings under {@code tapline.control.*}; every one has an environment override as
- * Micronaut maps it ({@code TAPLINE_CONTROL_VXLAN_PORT} for {@code tapline.control.vxlan-port}).
- * The README's configuration table lists them with their defaults.
+ * The control service's settings, each declared once as a {@link Setting} (name, environment
+ * variable, default, rule, doc) like every Tapline service's; the README's table lists exactly these
+ * ({@code SettingsTablesTest} in local checks it). Values come from the Micronaut configuration
+ * (test properties, application.yml), then the environment variable ({@code TAPLINE_CONTROL_VXLAN_PORT}
+ * for {@code tapline.control.vxlan-port}), its {@code _FILE} variant, system properties and the default.
+ * The HTTP port and host are applied by Micronaut (application-control.properties refers to them).
  */
-@ConfigurationProperties("tapline.control")
 @Requires(env = ControlApplication.ENVIRONMENT)
+@Singleton
 public class ControlConfiguration {
 
-  private String transactionalId = "tapline-control";
-  private String groupId = "tapline-control";
-  private int maxPollRecords = 20;
-  private Duration startupTimeout = Duration.ofSeconds(120);
-  private int vxlanPort = 4789;
-  private String defaultZone = "local-1a";
-  private int sessionsPerInterface = 3;
-  private int rulesPerFilterDirection = 10;
-  private int sessionsPerAccount = 10_000;
-  private int targetsPerAccount = 10_000;
-  private int filtersPerAccount = 10_000;
-  private int sourcesPerTarget = 10;
-  private int sessionsPerTarget = Limits.DEFAULT_SESSIONS_PER_TARGET;
-  private boolean targetInSourceZone = true;
-  private int networkInterfacesPerAccount = 5_000;
-  private int loadBalancersPerAccount = 50;
-  private int targetGroupsPerAccount = 3_000;
-  private int listenersPerLoadBalancer = 50;
-  private int targetsPerTargetGroup = 1_000;
-  private int registeredTargetsPerAccount = 10_000;
-  private int commandAttempts = ControlSettings.DEFAULT_COMMAND_ATTEMPTS;
-  private List<String> allowedTargetRanges = new ArrayList<>(AddressRange.DEFAULT_TARGET_RANGES);
+  public static final Setting<Integer> HTTP_PORT = Setting.integer(
+      "micronaut.server.port", 8781, -1, 65535, "HTTP port of /health and /prometheus (0 = free port)");
+  public static final Setting<String> HTTP_HOST = Setting.string(
+      "tapline.control.http-host", "127.0.0.1",
+      "address that port binds to: loopback by default (the service has no API; only health and metrics);"
+          + " 0.0.0.0 for probes or scrapes from outside the host");
+  public static final Setting<String> TRANSACTIONAL_ID = Setting.string(
+      "tapline.control.transactional-id", "tapline-control", "producer transactional.id; one live instance per id");
+  public static final Setting<String> GROUP_ID = Setting.string(
+      "tapline.control.group-id", "tapline-control", "command consumer group");
+  public static final Setting<Integer> MAX_POLL_RECORDS = Setting.integer(
+      "tapline.control.max-poll-records", 20, 1, 10_000, "commands per poll (each still its own transaction)");
+  public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration(
+      "tapline.control.startup-timeout", "120s", Duration.ofMillis(1), "provisioning and state rebuild bound");
+  public static final Setting<Integer> VXLAN_PORT = Setting.integer(
+      "tapline.control.vxlan-port", 4789, 1, 65535, "UDP port of interface targets' endpoints");
+  public static final Setting<String> DEFAULT_ZONE = Setting.string(
+      "tapline.control.default-zone", "local-1a", "zone of API-created interfaces / registrations without one");
+  public static final Setting<Integer> SESSIONS_PER_INTERFACE = quota(
+      "sessions-per-interface", 3, "TrafficMirrorSessionsPerInterfaceLimitExceeded");
+  public static final Setting<Integer> RULES_PER_FILTER_DIRECTION = quota(
+      "rules-per-filter-direction", 10, "TrafficMirrorFilterRuleLimitExceeded");
+  public static final Setting<Integer> SESSIONS_PER_ACCOUNT = quota(
+      "sessions-per-account", 10_000, "TrafficMirrorSessionLimitExceeded");
+  public static final Setting<Integer> TARGETS_PER_ACCOUNT = quota(
+      "targets-per-account", 10_000, "TrafficMirrorTargetLimitExceeded");
+  public static final Setting<Integer> FILTERS_PER_ACCOUNT = quota(
+      "filters-per-account", 10_000, "TrafficMirrorFilterLimitExceeded");
+  public static final Setting<Integer> SOURCES_PER_TARGET = quota(
+      "sources-per-target", 10, "TrafficMirrorSourcesPerTargetLimitExceeded (interface targets)");
+  public static final Setting<Integer> SESSIONS_PER_TARGET = quota(
+      "sessions-per-target", Limits.DEFAULT_SESSIONS_PER_TARGET, "TrafficMirrorSessionsPerTargetLimitExceeded (any target)");
+  public static final Setting<Boolean> TARGET_IN_SOURCE_ZONE = Setting.bool(
+      "tapline.control.target-in-source-zone", true, "interface targets must be in the source's zone");
+  public static final Setting<List<String>> ALLOWED_TARGET_RANGES = Setting.list(
+      "tapline.control.allowed-target-ranges", String.join(",", AddressRange.DEFAULT_TARGET_RANGES),
+      cidr -> AddressRange.parseAll(List.of(cidr)), "comma-separated CIDR blocks", true,
+      "where interface targets' addresses and load balancer members may lie");
+  public static final Setting<Integer> NETWORK_INTERFACES_PER_ACCOUNT = quota(
+      "network-interfaces-per-account", 5_000, "NetworkInterfaceLimitExceeded");
+  public static final Setting<Integer> LOAD_BALANCERS_PER_ACCOUNT = quota(
+      "load-balancers-per-account", 50, "TooManyLoadBalancers");
+  public static final Setting<Integer> TARGET_GROUPS_PER_ACCOUNT = quota(
+      "target-groups-per-account", 3_000, "TooManyTargetGroups");
+  public static final Setting<Integer> LISTENERS_PER_LOAD_BALANCER = quota(
+      "listeners-per-load-balancer", 50, "TooManyListeners");
+  public static final Setting<Integer> TARGETS_PER_TARGET_GROUP = quota(
+      "targets-per-target-group", 1_000, "TooManyTargets (members of one group)");
+  public static final Setting<Integer> REGISTERED_TARGETS_PER_ACCOUNT = quota(
+      "registered-targets-per-account", 10_000, "TooManyTargets (members of all groups)");
+  public static final Setting<Integer> COMMAND_ATTEMPTS = Setting.integer(
+      "tapline.control.command-attempts", ControlSettings.DEFAULT_COMMAND_ATTEMPTS, 1, 1_000,
+      "failed transaction attempts of one command (broker away, timeouts) before it is rejected with"
+          + " ServiceUnavailable");
 
+  /** Every setting of the control service, the shared Kafka bootstrap servers first. */
+  public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, HTTP_PORT, HTTP_HOST,
+      TRANSACTIONAL_ID, GROUP_ID, MAX_POLL_RECORDS, STARTUP_TIMEOUT, VXLAN_PORT, DEFAULT_ZONE, SESSIONS_PER_INTERFACE,
+      RULES_PER_FILTER_DIRECTION, SESSIONS_PER_ACCOUNT, TARGETS_PER_ACCOUNT, FILTERS_PER_ACCOUNT, SOURCES_PER_TARGET,
+      SESSIONS_PER_TARGET, TARGET_IN_SOURCE_ZONE, ALLOWED_TARGET_RANGES, NETWORK_INTERFACES_PER_ACCOUNT,
+      LOAD_BALANCERS_PER_ACCOUNT, TARGET_GROUPS_PER_ACCOUNT, LISTENERS_PER_LOAD_BALANCER, TARGETS_PER_TARGET_GROUP,
+      REGISTERED_TARGETS_PER_ACCOUNT, COMMAND_ATTEMPTS);
+
+  private final SettingsSource source;
+
+  @Inject
+  public ControlConfiguration(Environment environment) {
+    this(SettingsSource.fromObjectLookup(name -> environment.getProperty(name, Object.class),
+        SETTINGS.subList(1, SETTINGS.size())));
+  }
+
+  ControlConfiguration(SettingsSource source) {
+    this.source = source;
+  }
+
+  private static Setting<Integer> quota(String name, int defaultValue, String error) {
+    return Setting.integer("tapline.control." + name, defaultValue, 1, Integer.MAX_VALUE, error);
+  }
+
+  /** Reads and checks every setting; throws one exception listing every bad one. */
   public ControlSettings toSettings(KafkaSettings kafka) {
-    require(!transactionalId.isBlank(), "tapline.control.transactional-id must not be blank");
-    require(!groupId.isBlank(), "tapline.control.group-id must not be blank");
-    require(maxPollRecords >= 1 && maxPollRecords <= 10_000, "tapline.control.max-poll-records must be 1-10000");
-    require(vxlanPort >= 1 && vxlanPort <= 65535, "tapline.control.vxlan-port must be 1-65535");
-    require(!startupTimeout.isNegative() && !startupTimeout.isZero(), "tapline.control.startup-timeout must be positive");
-    require(!defaultZone.isBlank(), "tapline.control.default-zone must not be blank");
-    for (int quota : new int[] {sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
-        filtersPerAccount, sourcesPerTarget, sessionsPerTarget, networkInterfacesPerAccount, loadBalancersPerAccount,
-        targetGroupsPerAccount, listenersPerLoadBalancer, targetsPerTargetGroup, registeredTargetsPerAccount}) {
-      require(quota >= 1, "tapline.control quotas must be at least 1");
+    source.get(HTTP_PORT);
+    source.get(HTTP_HOST);
+    String transactionalId = source.get(TRANSACTIONAL_ID);
+    String groupId = source.get(GROUP_ID);
+    Integer maxPollRecords = source.get(MAX_POLL_RECORDS);
+    Duration startupTimeout = source.get(STARTUP_TIMEOUT);
+    Integer vxlanPort = source.get(VXLAN_PORT);
+    String defaultZone = source.get(DEFAULT_ZONE);
+    Integer sessionsPerInterface = source.get(SESSIONS_PER_INTERFACE);
+    Integer rulesPerFilterDirection = source.get(RULES_PER_FILTER_DIRECTION);
+    Integer sessionsPerAccount = source.get(SESSIONS_PER_ACCOUNT);
+    Integer targetsPerAccount = source.get(TARGETS_PER_ACCOUNT);
+    Integer filtersPerAccount = source.get(FILTERS_PER_ACCOUNT);
+    Integer sourcesPerTarget = source.get(SOURCES_PER_TARGET);
+    Integer sessionsPerTarget = source.get(SESSIONS_PER_TARGET);
+    Boolean targetInSourceZone = source.get(TARGET_IN_SOURCE_ZONE);
+    List<String> allowedTargetRanges = source.get(ALLOWED_TARGET_RANGES);
+    Integer networkInterfacesPerAccount = source.get(NETWORK_INTERFACES_PER_ACCOUNT);
+    Integer loadBalancersPerAccount = source.get(LOAD_BALANCERS_PER_ACCOUNT);
+    Integer targetGroupsPerAccount = source.get(TARGET_GROUPS_PER_ACCOUNT);
+    Integer listenersPerLoadBalancer = source.get(LISTENERS_PER_LOAD_BALANCER);
+    Integer targetsPerTargetGroup = source.get(TARGETS_PER_TARGET_GROUP);
+    Integer registeredTargetsPerAccount = source.get(REGISTERED_TARGETS_PER_ACCOUNT);
+    Integer commandAttempts = source.get(COMMAND_ATTEMPTS);
+    if (kafka == null) {
+      source.problem("tapline.kafka.* must be valid");
     }
-    require(commandAttempts >= 1 && commandAttempts <= 1_000, "tapline.control.command-attempts must be 1-1000");
-    require(kafka != null, "tapline.kafka.* must be valid");
-    List<AddressRange> ranges;
-    try {
-      ranges = AddressRange.parseAll(allowedTargetRanges == null ? List.of() : allowedTargetRanges);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("tapline.control.allowed-target-ranges: " + e.getMessage(), e);
-    }
+    source.validate();
     return new ControlSettings(kafka, transactionalId, groupId, maxPollRecords, startupTimeout, vxlanPort,
         new Limits(sessionsPerInterface, rulesPerFilterDirection, sessionsPerAccount, targetsPerAccount,
-            filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone, ranges,
+            filtersPerAccount, sourcesPerTarget, sessionsPerTarget, defaultZone, targetInSourceZone,
+            AddressRange.parseAll(allowedTargetRanges),
             new Limits.CreationQuotas(networkInterfacesPerAccount, loadBalancersPerAccount, targetGroupsPerAccount,
                 listenersPerLoadBalancer, targetsPerTargetGroup, registeredTargetsPerAccount)), commandAttempts);
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
-    }
-  }
-
-  /** transactional.id of the producer; one live instance per id (a new one fences the old). */
-  public String getTransactionalId() {
-    return transactionalId;
-  }
-
-  public void setTransactionalId(String transactionalId) {
-    this.transactionalId = transactionalId;
-  }
-
-  /** Consumer group of the command consumer. */
-  public String getGroupId() {
-    return groupId;
-  }
-
-  public void setGroupId(String groupId) {
-    this.groupId = groupId;
-  }
-
-  /** Commands fetched per poll (each is still its own transaction). */
-  public int getMaxPollRecords() {
-    return maxPollRecords;
-  }
-
-  public void setMaxPollRecords(int maxPollRecords) {
-    this.maxPollRecords = maxPollRecords;
-  }
-
-  /** Bound on reaching Kafka, provisioning topics and rebuilding the state at start. */
-  public Duration getStartupTimeout() {
-    return startupTimeout;
-  }
-
-  public void setStartupTimeout(Duration startupTimeout) {
-    this.startupTimeout = startupTimeout;
-  }
-
-  /** UDP port written into interface targets' endpoints. */
-  public int getVxlanPort() {
-    return vxlanPort;
-  }
-
-  public void setVxlanPort(int vxlanPort) {
-    this.vxlanPort = vxlanPort;
-  }
-
-  /** Availability zone of API-created interfaces and of registrations that name none. */
-  public String getDefaultZone() {
-    return defaultZone;
-  }
-
-  public void setDefaultZone(String defaultZone) {
-    this.defaultZone = defaultZone;
-  }
-
-  public int getSessionsPerInterface() {
-    return sessionsPerInterface;
-  }
-
-  public void setSessionsPerInterface(int sessionsPerInterface) {
-    this.sessionsPerInterface = sessionsPerInterface;
-  }
-
-  public int getRulesPerFilterDirection() {
-    return rulesPerFilterDirection;
-  }
-
-  public void setRulesPerFilterDirection(int rulesPerFilterDirection) {
-    this.rulesPerFilterDirection = rulesPerFilterDirection;
-  }
-
-  public int getSessionsPerAccount() {
-    return sessionsPerAccount;
-  }
-
-  public void setSessionsPerAccount(int sessionsPerAccount) {
-    this.sessionsPerAccount = sessionsPerAccount;
-  }
-
-  public int getTargetsPerAccount() {
-    return targetsPerAccount;
-  }
-
-  public void setTargetsPerAccount(int targetsPerAccount) {
-    this.targetsPerAccount = targetsPerAccount;
-  }
-
-  public int getFiltersPerAccount() {
-    return filtersPerAccount;
-  }
-
-  public void setFiltersPerAccount(int filtersPerAccount) {
-    this.filtersPerAccount = filtersPerAccount;
-  }
-
-  public int getSourcesPerTarget() {
-    return sourcesPerTarget;
-  }
-
-  public void setSourcesPerTarget(int sourcesPerTarget) {
-    this.sourcesPerTarget = sourcesPerTarget;
-  }
-
-  /** TrafficMirrorSessionsPerTargetLimitExceeded: sessions per target, any target type. */
-  public int getSessionsPerTarget() {
-    return sessionsPerTarget;
-  }
-
-  public void setSessionsPerTarget(int sessionsPerTarget) {
-    this.sessionsPerTarget = sessionsPerTarget;
-  }
-
-  /** A network-interface target must be in the source interface's availability zone. */
-  public boolean isTargetInSourceZone() {
-    return targetInSourceZone;
-  }
-
-  public void setTargetInSourceZone(boolean targetInSourceZone) {
-    this.targetInSourceZone = targetInSourceZone;
-  }
-
-  /** CIDR blocks the addresses of interface targets must lie in (comma-separated in an env var). */
-  public List<String> getAllowedTargetRanges() {
-    return allowedTargetRanges;
-  }
-
-  public void setAllowedTargetRanges(List<String> allowedTargetRanges) {
-    this.allowedTargetRanges = allowedTargetRanges;
-  }
-
-  /** Failed transaction attempts of one command (broker away, timeouts) before it is rejected. */
-  public int getCommandAttempts() {
-    return commandAttempts;
-  }
-
-  public void setCommandAttempts(int commandAttempts) {
-    this.commandAttempts = commandAttempts;
-  }
-
-  /** NetworkInterfaceLimitExceeded: interfaces per account, created or registered. */
-  public int getNetworkInterfacesPerAccount() {
-    return networkInterfacesPerAccount;
-  }
-
-  public void setNetworkInterfacesPerAccount(int networkInterfacesPerAccount) {
-    this.networkInterfacesPerAccount = networkInterfacesPerAccount;
-  }
-
-  /** TooManyLoadBalancers: load balancers per account. */
-  public int getLoadBalancersPerAccount() {
-    return loadBalancersPerAccount;
-  }
-
-  public void setLoadBalancersPerAccount(int loadBalancersPerAccount) {
-    this.loadBalancersPerAccount = loadBalancersPerAccount;
-  }
-
-  /** TooManyTargetGroups: target groups per account. */
-  public int getTargetGroupsPerAccount() {
-    return targetGroupsPerAccount;
-  }
-
-  public void setTargetGroupsPerAccount(int targetGroupsPerAccount) {
-    this.targetGroupsPerAccount = targetGroupsPerAccount;
-  }
-
-  /** TooManyListeners: listeners per load balancer. */
-  public int getListenersPerLoadBalancer() {
-    return listenersPerLoadBalancer;
-  }
-
-  public void setListenersPerLoadBalancer(int listenersPerLoadBalancer) {
-    this.listenersPerLoadBalancer = listenersPerLoadBalancer;
-  }
-
-  /** TooManyTargets: registered members per target group. */
-  public int getTargetsPerTargetGroup() {
-    return targetsPerTargetGroup;
-  }
-
-  public void setTargetsPerTargetGroup(int targetsPerTargetGroup) {
-    this.targetsPerTargetGroup = targetsPerTargetGroup;
-  }
-
-  /** TooManyTargets: registered members over all target groups of an account. */
-  public int getRegisteredTargetsPerAccount() {
-    return registeredTargetsPerAccount;
-  }
-
-  public void setRegisteredTargetsPerAccount(int registeredTargetsPerAccount) {
-    this.registeredTargetsPerAccount = registeredTargetsPerAccount;
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The filter service's configuration, every setting declared once (name, environment variable,
- * default, rule, doc). The README's table lists the same settings; FilterConfigTest checks it.
+ * default, rule, doc). The README's table lists the same settings; SettingsTablesTest (local) checks it.
  */
 public record FilterConfig(
     KafkaSettings kafka,

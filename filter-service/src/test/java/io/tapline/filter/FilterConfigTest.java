@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapline.runtime.Setting;
 import io.tapline.runtime.SettingsSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,15 +57,6 @@ class FilterConfigTest {
     assertTrue(e.getMessage().contains("tapline.filter.http-port"), e.getMessage());
     assertTrue(e.getMessage().contains("tapline.filter.amazon-dns-resolvers"), e.getMessage());
     assertTrue(e.getMessage().contains("tapline.filter.instance-id"), e.getMessage());
-  }
-
-  @Test
-  void readmeListsEverySetting() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    for (Setting<?> setting : FilterConfig.SETTINGS) {
-      assertTrue(readme.contains("| `" + setting.name() + "` | `" + setting.envVar() + "` |"),
-          "README configuration table misses " + setting.name());
-    }
   }
 
   @Test

@@ -54,7 +54,7 @@ class FilterServiceIT {
     long version = System.currentTimeMillis();
 
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
-         FilterMain.RunningFilter filter = startFilter(bootstrap, run, "tapline.filter.config-wait-ms", "30000")) {
+         FilterService filter = startFilter(bootstrap, run, "tapline.filter.config-wait-ms", "30000")) {
       // Given a session that mirrors ingress TCP, cut to 64 bytes
       InterfaceMirrorConfig config = tcpSession(eni, run, version);
       byte[] udp = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").udp(40000, 443).build();
@@ -98,7 +98,7 @@ class FilterServiceIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     long version = System.currentTimeMillis();
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
-         FilterMain.RunningFilter filter = startFilter(bootstrap, run, "tapline.filter.transaction-linger-ms", "1000")) {
+         FilterService filter = startFilter(bootstrap, run, "tapline.filter.transaction-linger-ms", "1000")) {
       // Given a filter that lets results wait up to 1 s for more, caught up with the topic
       producer.send(new ProducerRecord<>(Topics.MIRROR_CONFIG.name(), eni,
           Topics.MIRROR_CONFIG.valueSerde().encode(tcpSession(eni, run, version)))).get();
@@ -120,7 +120,7 @@ class FilterServiceIT {
   }
 
   /** A filter service on the shared broker in a group of its own, with one setting on top of the defaults. */
-  private static FilterMain.RunningFilter startFilter(String bootstrap, String run, String setting, String value) {
+  private static FilterService startFilter(String bootstrap, String run, String setting, String value) {
     return FilterMain.start(Map.of(
         "tapline.kafka.bootstrap-servers", bootstrap,
         "tapline.filter.http-port", "0",

@@ -12,6 +12,7 @@ import io.tapline.schemas.avro.CapturedPacket;
 import io.tapline.schemas.avro.MirroredPacketBatch;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.delivery.TargetMain;
+import io.tapline.delivery.TargetService;
 import io.tapline.testing.VxlanReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +71,7 @@ class LoadBalancerIT {
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final LoadBalancerMembers members = new LoadBalancerMembers();
-  private TargetMain.Running target;
+  private TargetService target;
   private ElasticLoadBalancingV2Client elb;
   private Ec2Client ec2;
   private KafkaProducer<String, byte[]> producer;

@@ -102,25 +102,21 @@ public record KafkaSettings(
   }
 
   /**
-   * Reads and checks every Kafka and topic setting; problems are recorded in {@code source} (call
-   * {@link SettingsSource#validate()} after reading all settings). Returns null when a value is bad.
-   */
-  /**
    * The settings of a framework's property lookup (the Micronaut services' {@code Environment}):
    * its values act as overrides over the environment and {@code _FILE} variables. Refuses bad
    * settings at once, naming the variables to set.
    */
   public static KafkaSettings fromPropertyLookup(Function<String, Optional<Object>> lookup) {
-    SettingsSource source = SettingsSource.fromPropertyLookup(name -> lookup.apply(name)
-        // a map or list is the framework's view of a nested name (tapline.kafka.sasl-password.file
-        // from X_FILE), not a value
-        .filter(v -> !(v instanceof Map<?, ?>) && !(v instanceof java.util.Collection<?>))
-        .map(String::valueOf), SETTINGS);
+    SettingsSource source = SettingsSource.fromObjectLookup(lookup, SETTINGS);
     KafkaSettings resolved = from(source);
     source.validate();
     return resolved;
   }
 
+  /**
+   * Reads and checks every Kafka and topic setting; problems are recorded in {@code source} (call
+   * {@link SettingsSource#validate()} after reading all settings). Returns null when a value is bad.
+   */
   public static KafkaSettings from(SettingsSource source) {
     String bootstrap = source.get(BOOTSTRAP_SERVERS);
     String protocol = source.get(SECURITY_PROTOCOL);

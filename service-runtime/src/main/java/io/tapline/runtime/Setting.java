@@ -1,8 +1,15 @@
 package io.tapline.runtime;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One configuration setting, declared once: its property name, the environment variable that
@@ -67,6 +74,51 @@ public record Setting<T>(
   public static Setting<Long> longValue(String name, long defaultValue, long min, long max, String doc) {
     return new Setting<>(name, Long.toString(defaultValue), Long::parseLong,
         v -> v >= min && v <= max, "an integer from " + min + " to " + max, doc);
+  }
+
+  /**
+   * A duration written as Micronaut writes them: a number and a unit ({@code 500ms}, {@code 10s},
+   * {@code 5m}, {@code 1h}, {@code 1d}; {@code ns} too), an ISO-8601 duration ({@code PT10S}), or a
+   * plain number of milliseconds. At least {@code min}.
+   */
+  public static Setting<Duration> duration(String name, String defaultValue, Duration min, String doc) {
+    return new Setting<>(name, defaultValue, Setting::parseDuration, d -> d.compareTo(min) >= 0,
+        "a duration (500ms, 10s, 5m, 1h, PT10S) of at least " + min.toMillis() + " ms", doc);
+  }
+
+  /** A comma-separated list (blank entries dropped), each entry checked by {@code entry} (throws on a bad one). */
+  public static Setting<List<String>> list(String name, String defaultValue, Consumer<String> entry, String ruleText,
+      boolean allowEmpty, String doc) {
+    return new Setting<>(name, defaultValue, text -> {
+      List<String> entries = Arrays.stream(text.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
+      entries.forEach(entry);
+      return entries;
+    }, entries -> allowEmpty || !entries.isEmpty(), ruleText, doc);
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ns|ms|s|m|h|d)");
+
+  static Duration parseDuration(String text) {
+    String value = text.strip().toLowerCase(Locale.ROOT);
+    if (value.startsWith("pt") || value.startsWith("p")) {
+      return Duration.parse(value.toUpperCase(Locale.ROOT));
+    }
+    if (value.chars().allMatch(Character::isDigit) && !value.isEmpty()) {
+      return Duration.ofMillis(Long.parseLong(value));
+    }
+    Matcher matcher = DURATION.matcher(value);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("not a duration: " + text);
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    return switch (matcher.group(2)) {
+      case "ns" -> Duration.ofNanos(amount);
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 
   public static Setting<Boolean> bool(String name, boolean defaultValue, String doc) {

@@ -47,6 +47,20 @@ public final class SettingsSource {
     return new SettingsSource(overrides, System.getenv());
   }
 
+  /**
+   * Settings of a framework's configuration whose values are objects (Micronaut's
+   * {@code Environment.getProperty(name, Object.class)}): a list (from YAML) counts as its entries
+   * separated by commas; a map is the framework's view of a longer name ({@code x.file} from an
+   * environment variable {@code X_FILE}), not a value, and is ignored.
+   */
+  public static SettingsSource fromObjectLookup(Function<String, Optional<Object>> lookup, List<Setting<?>> settings) {
+    return fromPropertyLookup(name -> lookup.apply(name)
+        .filter(v -> !(v instanceof Map<?, ?>))
+        .map(v -> v instanceof java.util.Collection<?> entries
+            ? String.join(",", entries.stream().map(String::valueOf).toList())
+            : String.valueOf(v)), settings);
+  }
+
   /** Typed value of the setting; on a bad value records the problem and returns null. */
   public <T> T get(Setting<T> setting) {
     String text = overrides.get(setting.name());

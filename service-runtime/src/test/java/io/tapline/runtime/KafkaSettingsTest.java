@@ -138,15 +138,4 @@ class KafkaSettingsTest {
     assertNull(writers.get("tapline."), "no principal writes by prefix");
   }
 
-  @Test
-  void readmeTableListsEveryKafkaAndTopicSettingWithItsEnvironmentNameAndDefault() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    for (Setting<?> setting : KafkaSettings.SETTINGS) {
-      String row = "| `" + setting.name() + "` | `" + setting.envVar() + "` | `"
-          + (setting.defaultValue() == null ? "" : setting.defaultValue()) + "` |";
-      boolean noDefault = setting.defaultValue() == null || setting.defaultValue().isEmpty();
-      assertTrue(noDefault ? readme.contains("| `" + setting.name() + "` | `" + setting.envVar() + "` | (none) |") : readme.contains(row),
-          "service-runtime/README.md lacks the row " + row);
-    }
-  }
 }

@@ -12,8 +12,8 @@ import java.util.Locale;
 
 /**
  * The target service's configuration, every setting declared once (name, environment variable,
- * default, rule, doc). README's configuration table lists the same settings; TargetConfigTest
- * keeps the two in step.
+ * default, rule, doc). README's configuration table lists the same settings; SettingsTablesTest
+ * (local) keeps the two in step.
  */
 public record TargetConfig(
     KafkaSettings kafka,

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapline.runtime.Setting;
 import io.tapline.runtime.SettingsSource;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,16 +48,4 @@ class TargetConfigTest {
     assertTrue(e.getMessage().contains("tapline.target.auto-offset-reset=none"), e.getMessage());
   }
 
-  @Test
-  void readmeTableListsEverySettingWithItsDefault() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    for (Setting<?> setting : TargetConfig.SETTINGS) {
-      if (io.tapline.runtime.KafkaSettings.SETTINGS.contains(setting)
-          && setting != io.tapline.runtime.KafkaSettings.BOOTSTRAP_SERVERS) {
-        continue; // the shared Kafka and topic settings: one table, in service-runtime/README.md (KafkaSettingsTest)
-      }
-      String row = "| `" + setting.name() + "` | `" + setting.defaultValue() + "` |";
-      assertTrue(readme.contains(row), "README.md lacks the row " + row);
-    }
-  }
 }

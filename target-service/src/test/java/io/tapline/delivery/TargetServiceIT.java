@@ -76,18 +76,18 @@ class TargetServiceIT {
     receiver.close();
   }
 
-  private TargetMain.Running startService() {
+  private TargetService startService() {
     return startService(Map.of());
   }
 
-  private TargetMain.Running startService(Map<String, String> more) {
+  private TargetService startService(Map<String, String> more) {
     Map<String, String> settings = new java.util.HashMap<>(Map.of(
         "tapline.kafka.bootstrap-servers", bootstrap,
         "tapline.target.http-port", "0",
         "tapline.target.group-id", groupId,
         "tapline.target.commit-interval-ms", "0"));
     settings.putAll(more);
-    TargetMain.Running service = TargetMain.start(settings);
+    TargetService service = TargetMain.start(settings);
     await().atMost(Duration.ofSeconds(60)).until(() -> service.problem() == null);
     return service;
   }
@@ -132,7 +132,7 @@ class TargetServiceIT {
     // Given a running service and a target whose endpoint is the local receiver
     String targetId = "tmt-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
     writeTarget(targetId, receiver.port());
-    try (TargetMain.Running service = startService()) {
+    try (TargetService service = startService()) {
       List<byte[]> frames = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         frames.add(FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").udp(5000 + i % 3, 53).payloadSize(i * 10).build());
@@ -179,7 +179,7 @@ class TargetServiceIT {
   void batchesForAnUnknownTargetAreDroppedWithAReasonAndDoNotBlockOthers() throws Exception {
     String knownId = "tmt-known-" + UUID.randomUUID();
     writeTarget(knownId, receiver.port());
-    try (TargetMain.Running service = startService()) {
+    try (TargetService service = startService()) {
       byte[] frame = FrameBuilder.ipv4("10.0.0.3", "10.0.0.4").tcp(1234, 80).build();
 
       writeBatch("tmt-nobody-" + UUID.randomUUID(), 7, List.of(frame, frame), 1);
@@ -197,7 +197,7 @@ class TargetServiceIT {
     // Given a service that may send to 10.0.0.0/8 and 192.168.0.0/16 only, and on loopback a
     // receiver and a health port that count what reaches them
     try (ServerSocket healthPort = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        TargetMain.Running service = startService(Map.of(
+        TargetService service = startService(Map.of(
             "tapline.target.allowed-target-ranges", "10.0.0.0/8, 192.168.0.0/16"))) {
       AtomicInteger probes = new AtomicInteger();
       Thread.ofVirtual().start(() -> {
@@ -261,7 +261,7 @@ class TargetServiceIT {
     }
   }
 
-  private static double dropped(TargetMain.Running service, String reason) {
+  private static double dropped(TargetService service, String reason) {
     return service.registry().find(TargetMetrics.PACKETS_DROPPED).tag("reason", reason).counters().stream()
         .mapToDouble(c -> c.count()).sum();
   }

@@ -2,6 +2,7 @@ package io.tapline.gateway.kafka;
 
 import io.tapline.gateway.api.CommandBus;
 import io.tapline.schemas.Topics;
+import io.tapline.schemas.kafka.PollThread;
 import io.tapline.schemas.avro.CommandResult;
 import io.tapline.schemas.avro.ResourceCommand;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,9 +46,8 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final AtomicLong corruptResults = new AtomicLong();
   private final AtomicLong resultsReceived = new AtomicLong();
-  private final Thread thread;
+  private final PollThread thread;
   private final Duration startupTimeout;
-  private volatile boolean running = true;
   private volatile String failure;
 
   public KafkaCommandBus(String bootstrapServers, String clientIdPrefix, Duration sendTimeout, Duration startupTimeout) {
@@ -79,7 +78,7 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
     consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
     this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-    this.thread = Thread.ofPlatform().daemon().name("gateway-command-results").unstarted(this::run);
+    this.thread = new PollThread("gateway-command-results", true, consumer, Duration.ofSeconds(5), this::run);
   }
 
   private static Properties bootstrapOnly(String bootstrapServers) {
@@ -93,7 +92,7 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
     return this;
   }
 
-  private void run() {
+  private void run(PollThread loop) {
     try {
       List<TopicPartition> partitions = consumer.partitionsFor(Topics.COMMAND_RESULTS.name(), startupTimeout).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -104,14 +103,15 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
       partitions.forEach(consumer::position);
       ready.countDown();
       LOG.info("reading {} from the end of {} partitions", Topics.COMMAND_RESULTS.name(), partitions.size());
-      while (running) {
+      while (loop.running()) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           complete(record);
         }
       }
-    } catch (WakeupException e) {
-      // closing
     } catch (RuntimeException e) {
+      if (!loop.running()) {
+        return; // closing
+      }
       failure = e.toString();
       LOG.error("command results reader stopped; mutating calls will time out", e);
     } finally {
@@ -192,13 +192,7 @@ public final class KafkaCommandBus implements CommandBus, AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.close();
     producer.close(Duration.ofSeconds(5));
     pending.values().forEach(f -> f.cancel(false));
   }

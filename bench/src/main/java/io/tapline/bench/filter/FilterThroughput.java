@@ -2,6 +2,7 @@ package io.tapline.bench.filter;
 
 import io.tapline.bench.BenchRows;
 import io.tapline.filter.FilterMain;
+import io.tapline.filter.FilterService;
 import io.tapline.filter.FilterMetrics;
 import io.tapline.filter.domain.Direction;
 import io.tapline.filter.domain.FilterRule;
@@ -180,7 +181,7 @@ public final class FilterThroughput {
 
   private static Result measure(String bootstrap, int instances, Load load) throws Exception {
     String group = "tapline-filter-throughput-" + instances + "-" + System.nanoTime();
-    List<FilterMain.RunningFilter> filters = new ArrayList<>();
+    List<FilterService> filters = new ArrayList<>();
     try (Admin admin = admin(bootstrap)) {
       for (int i = 0; i < instances; i++) {
         filters.add(FilterMain.start(Map.of(
@@ -214,13 +215,13 @@ public final class FilterThroughput {
           (long) sum(filters, FilterMetrics.BYTES_MIRRORED), (long) sum(filters, FilterMetrics.TRANSACTIONS_COMMITTED),
           (long) sum(filters, FilterMetrics.TRANSACTIONS_ABORTED));
     } finally {
-      filters.forEach(FilterMain.RunningFilter::close);
+      filters.forEach(FilterService::close);
     }
   }
 
-  private static double sum(List<FilterMain.RunningFilter> filters, String meter) {
+  private static double sum(List<FilterService> filters, String meter) {
     double total = 0;
-    for (FilterMain.RunningFilter filter : filters) {
+    for (FilterService filter : filters) {
       total += filter.meters().find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
     }
     return total;

@@ -89,25 +89,7 @@ public final class LivePcapSource implements PacketSource {
    * @throws IllegalStateException saying what is wrong; a device that exists but is down passes
    */
   public static void probe(SourceSpec.Live spec) {
-    Libpcap pcap = Libpcap.get();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errbuf = arena.allocate(Libpcap.PCAP_ERRBUF_SIZE);
-      MemorySegment handle = create(pcap, spec, arena, errbuf);
-      try {
-        int status = (int) pcap.activate.invokeExact(handle);
-        if (status == Libpcap.PCAP_ERROR_IFACE_NOT_UP) {
-          LOG.warn("{} is down; capture starts when it is up", spec.device());
-        } else if (status < 0) {
-          throw new IllegalStateException(activationError(pcap, spec, handle, status));
-        }
-      } finally {
-        pcap.close.invokeExact(handle);
-      }
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("cannot open " + spec.device() + ": " + e, e);
-    }
+    PcapDevice.probe(spec);
   }
 
   /** libpcap's version line, for the start-up log. */
@@ -200,13 +182,13 @@ public final class LivePcapSource implements PacketSource {
   }
 
   private void open() throws Throwable {
-    MemorySegment opened = create(pcap, spec, arena, errbuf);
+    MemorySegment opened = PcapDevice.create(pcap, spec, arena, errbuf);
     try {
-      check((int) pcap.setTimeout.invokeExact(opened, READ_TIMEOUT_MS), "pcap_set_timeout", opened);
-      check((int) pcap.setImmediateMode.invokeExact(opened, 0), "pcap_set_immediate_mode", opened);
+      PcapDevice.check(pcap, (int) pcap.setTimeout.invokeExact(opened, READ_TIMEOUT_MS), "pcap_set_timeout", opened);
+      PcapDevice.check(pcap, (int) pcap.setImmediateMode.invokeExact(opened, 0), "pcap_set_immediate_mode", opened);
       int status = (int) pcap.activate.invokeExact(opened);
       if (status < 0) {
-        throw new IllegalStateException(activationError(pcap, spec, opened, status));
+        throw new IllegalStateException(PcapDevice.activationError(pcap, spec, opened, status));
       }
       if (status > 0) {
         LOG.warn("{}: {} opened with a warning: {} {}", networkInterfaceId, spec.device(), pcap.status(status),
@@ -239,46 +221,6 @@ public final class LivePcapSource implements PacketSource {
         appliedExpression == null ? "none" : appliedExpression);
   }
 
-  private static MemorySegment create(Libpcap pcap, SourceSpec.Live spec, Arena arena, MemorySegment errbuf)
-      throws Throwable {
-    MemorySegment handle = (MemorySegment) pcap.create.invokeExact(arena.allocateFrom(spec.device()), errbuf);
-    if (handle.equals(MemorySegment.NULL)) {
-      throw new IllegalStateException("pcap_create(" + spec.device() + "): " + errbuf.getString(0));
-    }
-    try {
-      check(pcap, (int) pcap.setSnaplen.invokeExact(handle, spec.snapLength()), "pcap_set_snaplen", handle);
-      check(pcap, (int) pcap.setPromisc.invokeExact(handle, spec.promiscuous() ? 1 : 0), "pcap_set_promisc", handle);
-      check(pcap, (int) pcap.setBufferSize.invokeExact(handle, spec.kernelBufferBytes()), "pcap_set_buffer_size",
-          handle);
-    } catch (Throwable e) {
-      pcap.close.invokeExact(handle);
-      throw e;
-    }
-    return handle;
-  }
-
-  private static String activationError(Libpcap pcap, SourceSpec.Live spec, MemorySegment handle, int status) {
-    String detail = pcap.lastError(handle);
-    String hint = switch (status) {
-      case Libpcap.PCAP_ERROR_PERM_DENIED ->
-          " (the agent needs CAP_NET_RAW and CAP_NET_ADMIN, or root, to capture)";
-      case Libpcap.PCAP_ERROR_NO_SUCH_DEVICE -> " (no such network interface on this host)";
-      default -> "";
-    };
-    return "cannot capture " + spec.device() + ": " + pcap.status(status) + (detail.isEmpty() ? "" : ": " + detail)
-        + hint;
-  }
-
-  private void check(int result, String call, MemorySegment on) {
-    check(pcap, result, call, on);
-  }
-
-  private static void check(Libpcap pcap, int result, String call, MemorySegment on) {
-    if (result != 0) {
-      throw new IllegalStateException(call + ": " + pcap.status(result));
-    }
-  }
-
   /**
    * Compiles and installs the wanted pre-filter when it changed. A filter that does not compile
    * or cannot be installed is logged and replaced by none: capturing too much is safe, too little not.
@@ -292,7 +234,7 @@ public final class LivePcapSource implements PacketSource {
     if (expression.equals(appliedExpression == null ? "" : appliedExpression)) {
       return;
     }
-    String failure = install(expression);
+    String failure = PcapDevice.install(pcap, handle, expression);
     if (failure == null) {
       appliedExpression = expression.isEmpty() ? null : expression;
       LOG.info("{}: pre-filter on {}: {} ({})", networkInterfaceId, spec.device(),
@@ -301,26 +243,8 @@ public final class LivePcapSource implements PacketSource {
     }
     LOG.warn("{}: pre-filter '{}' refused by libpcap ({}); capturing everything instead", networkInterfaceId,
         expression, failure);
-    if (appliedExpression != null && install("") == null) {
+    if (appliedExpression != null && PcapDevice.install(pcap, handle, "") == null) {
       appliedExpression = null;
-    }
-  }
-
-  /** pcap_compile + pcap_setfilter; null when installed, else libpcap's message. */
-  private String install(String expression) throws Throwable {
-    try (Arena call = Arena.ofConfined()) {
-      MemorySegment program = call.allocate(Libpcap.BPF_PROGRAM_SIZE, 8);
-      int compiled = (int) pcap.compile.invokeExact(handle, program, call.allocateFrom(expression), 1,
-          Libpcap.PCAP_NETMASK_UNKNOWN);
-      if (compiled != 0) {
-        return "pcap_compile: " + pcap.lastError(handle);
-      }
-      try {
-        int set = (int) pcap.setFilter.invokeExact(handle, program);
-        return set == 0 ? null : "pcap_setfilter: " + pcap.lastError(handle);
-      } finally {
-        pcap.freeCode.invokeExact(program);
-      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.tapline.capture.bench;
 import io.tapline.capture.MirrorConfigs;
 
 import io.tapline.capture.CaptureMain;
+import io.tapline.capture.CaptureService;
 import io.tapline.capture.CaptureMetrics;
 import io.tapline.capture.domain.InterfaceCapture;
 import io.tapline.packet.FrameBuilder;
@@ -114,7 +115,7 @@ public final class CaptureBench {
   private static Row replay(String bootstrap, Path pcap, int packets) throws Exception {
     String eni = freshEni();
     publishMirrorConfig(bootstrap, eni);
-    CaptureMain.CaptureService service = CaptureMain.start(Map.of(
+    CaptureService service = CaptureMain.start(Map.of(
         "tapline.kafka.bootstrap-servers", bootstrap,
         "tapline.capture.http-port", "0",
         "tapline.capture.host", "capture-bench",
@@ -159,7 +160,7 @@ public final class CaptureBench {
   private static Row live(String bootstrap, Veth veth, Path pcap, int packets) throws Exception {
     String eni = freshEni();
     publishMirrorConfig(bootstrap, eni);
-    CaptureMain.CaptureService service = CaptureMain.start(Map.of(
+    CaptureService service = CaptureMain.start(Map.of(
         "tapline.kafka.bootstrap-servers", bootstrap,
         "tapline.capture.http-port", "0",
         "tapline.capture.host", "capture-bench",
@@ -332,7 +333,7 @@ public final class CaptureBench {
     }
   }
 
-  private static double count(CaptureMain.CaptureService service, String name, String eni) {
+  private static double count(CaptureService service, String name, String eni) {
     return service.meterRegistry().find(name).tag(CaptureMetrics.TAG_INTERFACE, eni).counters().stream()
         .mapToDouble(c -> c.count()).sum();
   }

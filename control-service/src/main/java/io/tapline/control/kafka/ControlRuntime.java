@@ -14,8 +14,8 @@ import io.tapline.control.domain.ErrorCodes;
 import io.tapline.control.domain.MirrorProjection;
 import io.tapline.control.domain.ApiError;
 import io.tapline.schemas.Topics;
-import io.tapline.schemas.avro.CommandResult;
 import io.tapline.schemas.avro.ResourceCommand;
+import io.tapline.schemas.kafka.PollThread;
 import io.tapline.schemas.kafka.TopicProvisioner;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +72,7 @@ public final class ControlRuntime implements AutoCloseable {
   private final ControlState state = new ControlState();
   private final MeterRegistry meters;
   private final Clock clock;
-  private final Thread thread;
+  private final PollThread thread;
   private final AtomicReference<Status> status = new AtomicReference<>(Status.STARTING);
   private final CompletableFuture<Status> terminated = new CompletableFuture<>();
   private final Counter corruptCommands;
@@ -81,7 +81,6 @@ public final class ControlRuntime implements AutoCloseable {
   private final Counter poisonCommands;
   /** Failed attempts per command record (topic-partition@offset), for the bounded retry. */
   private final Map<String, Integer> failedAttempts = new HashMap<>();
-  private volatile boolean running = true;
   private volatile String lastError;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
@@ -103,7 +102,13 @@ public final class ControlRuntime implements AutoCloseable {
     this.poisonCommands = Counter.builder(ControlMetrics.POISON_COMMANDS)
         .description("commands whose changes could not be written and were rejected instead").register(meters);
     meters.gauge(ControlMetrics.RESOURCES, this, runtime -> runtime.resourceCount);
-    this.thread = Thread.ofPlatform().name("control-loop").unstarted(this::run);
+    // the command consumer is built on the loop's thread: wake it up once it exists
+    this.thread = new PollThread("control-loop", false, () -> {
+      KafkaConsumer<String, byte[]> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
+    }, Duration.ofSeconds(15), loop -> run());
   }
 
   private volatile int resourceCount;
@@ -135,7 +140,7 @@ public final class ControlRuntime implements AutoCloseable {
     Status end = Status.STOPPED;
     try {
       startUp();
-      if (running) {
+      if (thread.running()) {
         status.set(Status.RUNNING);
         LOG.info("control loop running: {} resources, consuming {}", state.size(), Topics.COMMANDS.name());
         loop();
@@ -149,9 +154,9 @@ public final class ControlRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      end = running ? Status.FAILED : Status.STOPPED;
+      end = thread.running() ? Status.FAILED : Status.STOPPED;
       lastError = e.toString();
-      if (running) {
+      if (thread.running()) {
         LOG.error("control loop failed", e);
       }
     } finally {
@@ -194,7 +199,7 @@ public final class ControlRuntime implements AutoCloseable {
 
   private void loop() throws InterruptedException {
     long backoffMillis = 100;
-    while (running) {
+    while (thread.running()) {
       ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
       Map<TopicPartition, Long> nextToProcess = new HashMap<>();
       for (TopicPartition partition : records.partitions()) {
@@ -204,7 +209,7 @@ public final class ControlRuntime implements AutoCloseable {
       outer:
       for (TopicPartition partition : records.partitions()) {
         for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-          if (!running) {
+          if (!thread.running()) {
             break outer;
           }
           try {
@@ -374,21 +379,6 @@ public final class ControlRuntime implements AutoCloseable {
   /** Stops the loop (the current transaction completes or aborts) and closes the clients. */
   @Override
   public void close() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    if (thread.isAlive() && Thread.currentThread() != thread) {
-      try {
-        thread.join(15_000);
-        if (thread.isAlive()) {
-          LOG.warn("control loop did not stop within 15 s");
-          thread.interrupt();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    thread.close();
   }
 }

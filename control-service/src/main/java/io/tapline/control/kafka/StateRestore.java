@@ -7,6 +7,7 @@ import io.tapline.control.domain.InterfaceMirror;
 import io.tapline.control.domain.MirrorProjection;
 import io.tapline.control.domain.TargetDelivery;
 import io.tapline.schemas.Topics;
+import io.tapline.schemas.kafka.CompactedTopicView;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class StateRestore {
   /** Fills {@code state} and tells {@code projection} what the configuration topics hold. */
   static void restore(ControlSettings settings, ControlState state, MirrorProjection projection, Counter corrupt) {
     Duration timeout = settings.startupTimeout();
-    long records = TopicReader.readAll(settings.kafka().connectionProperties(), Topics.RESOURCES, timeout, (key, value) -> {
+    long records = CompactedTopicView.readOnce(settings.kafka().connectionProperties(), Topics.RESOURCES, timeout, (key, value) -> {
       if (value == null) {
         state.remove(key);
         return;
@@ -40,7 +41,7 @@ final class StateRestore {
       }
     }, corrupt::increment);
     Map<String, InterfaceMirror> mirrors = new HashMap<>();
-    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
+    CompactedTopicView.readOnce(settings.kafka().connectionProperties(), Topics.MIRROR_CONFIG, timeout, (key, value) -> {
       if (value == null) {
         mirrors.remove(key);
       } else {
@@ -48,7 +49,7 @@ final class StateRestore {
       }
     }, corrupt::increment);
     Map<String, TargetDelivery> targets = new HashMap<>();
-    TopicReader.readAll(settings.kafka().connectionProperties(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
+    CompactedTopicView.readOnce(settings.kafka().connectionProperties(), Topics.TARGET_CONFIG, timeout, (key, value) -> {
       if (value == null) {
         targets.remove(key);
       } else {

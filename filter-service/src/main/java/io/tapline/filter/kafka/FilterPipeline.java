@@ -3,9 +3,9 @@ package io.tapline.filter.kafka;
 import io.tapline.filter.FilterMetrics;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.CompactedTopicView;
+import io.tapline.schemas.kafka.PollThread;
 import io.tapline.schemas.codec.CapturedBatchReader;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -68,27 +68,20 @@ import org.slf4j.LoggerFactory;
  * was visible, so exactly once holds. A real zombie is fenced by the group generation (KIP-447),
  * which surfaces as an abortable commit failure, not as a fence. What a rebuild cannot fix is
  * another live process with the same transactional id: the two would fence each other for ever, so
- * more than {@value #MAX_REBUILDS} rebuilds within {@link #REBUILD_WINDOW} stop the loop with an
+ * more than {@value FencedProducer#MAX_REBUILDS} rebuilds within {@link FencedProducer#REBUILD_WINDOW} stop the loop with an
  * error naming the id. Authorization and version errors stop it at once. A stopped loop turns the
  * health check DOWN.
  */
-public final class FilterPipeline implements Runnable {
+public final class FilterPipeline implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FilterPipeline.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  /** Rebuilds tolerated within {@link #REBUILD_WINDOW}; one more means two processes share the transactional id. */
-  static final int MAX_REBUILDS = 5;
-  static final Duration REBUILD_WINDOW = Duration.ofMinutes(2);
-  /** initTransactions / committed-offset attempts, each bounded by the client's max.block.ms / the timeout below. */
-  private static final int COORDINATOR_ATTEMPTS = 5;
+  /** Committed-offset attempts, each bounded by the timeout below. */
+  private static final int COORDINATOR_ATTEMPTS = FencedProducer.COORDINATOR_ATTEMPTS;
   private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final Consumer<String, byte[]> consumer;
-  private final Supplier<? extends Producer<String, byte[]>> producers;
-  private Producer<String, byte[]> producer;
-  /** When the recent rebuilds happened (nanoTime), oldest first, at most {@link #MAX_REBUILDS} + 1. */
-  private final ArrayDeque<Long> rebuilds = new ArrayDeque<>();
+  private final FencedProducer producer;
   private final CapturedBatchProcessor processor;
   private final FilterMetrics metrics;
   private final CompactedTopicView<?> configView;
@@ -97,7 +90,7 @@ public final class FilterPipeline implements Runnable {
   private final AtomicReference<String> problem = new AtomicReference<>("not started");
   private final long transactionLingerNanos;
   private final int maxBatchesPerTransaction;
-  private volatile boolean running = true;
+  private final PollThread thread;
   /** Results of the polls since the last transaction, not sent yet. */
   private final List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -123,8 +116,8 @@ public final class FilterPipeline implements Runnable {
     this.transactionLingerNanos = transactionLinger.toNanos();
     this.maxBatchesPerTransaction = maxBatchesPerTransaction;
     this.consumer = consumer;
-    this.producers = producers;
-    this.producer = producers.get();
+    this.thread = new PollThread("filter-pipeline", false, consumer, Duration.ofSeconds(30), loop -> run());
+    this.producer = new FencedProducer(producers, metrics, thread::running);
     this.processor = processor;
     this.metrics = metrics;
     this.configView = configView;
@@ -132,29 +125,34 @@ public final class FilterPipeline implements Runnable {
     this.mirroredTopic = Topics.PACKETS_MIRRORED.name();
   }
 
+  /** Starts the loop on its own thread. */
+  public FilterPipeline start() {
+    thread.start();
+    return this;
+  }
+
   /** Null while the loop runs normally; otherwise why not (for the health check). */
   public String problem() {
     return problem.get();
   }
 
-  @Override
-  public void run() {
+  private void run() {
     try {
       problem.set("waiting for the mirror configuration to be read");
       // Evaluating before the whole configuration was read would drop packets sessions want.
-      while (running && !configView.awaitCaughtUp(Duration.ofMillis(200))) {
+      while (thread.running() && !configView.awaitCaughtUp(Duration.ofMillis(200))) {
         LOG.debug("waiting for the mirror configuration view");
       }
-      if (!running) {
+      if (!thread.running()) {
         return;
       }
       problem.set("initialising transactions");
-      initTransactions();
-      mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
+      producer.initTransactions();
+      mirroredPartitions = producer.current().partitionsFor(mirroredTopic).size();
       consumer.subscribe(List.of(capturedTopic), new RebalanceLogger());
       problem.set(null);
       LOG.info("filtering {} into {} ({} partitions)", capturedTopic, mirroredTopic, mirroredPartitions);
-      while (running) {
+      while (thread.running()) {
         Duration timeout = POLL_TIMEOUT;
         if (capturedBatchesPending > 0) {
           long left = pendingSinceNanos + transactionLingerNanos - System.nanoTime();
@@ -206,8 +204,8 @@ public final class FilterPipeline implements Runnable {
         // to the captured topic while running and not to the mirrored one stop the loop (never fold flows).
         int target = record.partition();
         if (target >= mirroredPartitions) {
-          PacketTopicLayout.require(target + 1, producer.partitionsFor(mirroredTopic).size());
-          mirroredPartitions = producer.partitionsFor(mirroredTopic).size();
+          PacketTopicLayout.require(target + 1, producer.current().partitionsFor(mirroredTopic).size());
+          mirroredPartitions = producer.current().partitionsFor(mirroredTopic).size();
         }
         out.add(new ProducerRecord<>(mirroredTopic, target, reader.networkInterfaceId(), mirrored));
       }
@@ -218,12 +216,13 @@ public final class FilterPipeline implements Runnable {
   private void commitPending() {
     long begun = System.nanoTime();
     try {
-      producer.beginTransaction();
+      Producer<String, byte[]> transactional = producer.current();
+      transactional.beginTransaction();
       for (ProducerRecord<String, byte[]> record : out) {
-        producer.send(record);
+        transactional.send(record);
       }
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
+      transactional.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      transactional.commitTransaction();
       metrics.batchesProduced(out.size());
       metrics.transactionCommitted(System.nanoTime() - begun);
       long now = CapturedBatchProcessor.wallClockMicros();
@@ -233,7 +232,7 @@ public final class FilterPipeline implements Runnable {
     } catch (AuthorizationException | UnsupportedVersionException e) {
       throw e; // a new producer would fail the same way
     } catch (KafkaException e) {
-      if (mustClose(e) || !abortQuietly()) {
+      if (mustClose(e) || !producer.abortQuietly()) {
         metrics.transactionAborted();
         rebuildProducer(e);
       } else {
@@ -283,78 +282,20 @@ public final class FilterPipeline implements Runnable {
     }
   }
 
-  /** Aborts the open transaction; false when the producer cannot (it is in a fatal state and must be closed). */
-  private boolean abortQuietly() {
-    try {
-      producer.abortTransaction();
-      return true;
-    } catch (KafkaException e) {
-      LOG.info("abort failed, the producer will be rebuilt: {}", e.toString()); // the rebuild logs the WARN
-      return false;
-    }
-  }
-
-  /**
-   * Errors after which KafkaProducer can only be closed (its Javadoc); the client may wrap the first
-   * one in a KafkaException ("in an error state") on later calls, so the cause chain is searched.
-   */
+  /** Errors after which the producer can only be closed; see {@link FencedProducer#mustClose}. */
   static boolean mustClose(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
-          || t instanceof OutOfOrderSequenceException) {
-        return true;
-      }
-    }
-    return false;
+    return FencedProducer.mustClose(e);
   }
 
   /**
-   * Replaces a fenced producer: close it, build and initialise a new one, rewind every assigned
+   * Replaces a fenced producer ({@link FencedProducer#rebuild}), then rewinds every assigned
    * partition to its committed offset. The caller drops the waiting results afterwards.
-   *
-   * @throws IllegalStateException after more than {@link #MAX_REBUILDS} rebuilds within {@link #REBUILD_WINDOW}
    */
   private void rebuildProducer(KafkaException cause) {
-    long now = System.nanoTime();
-    rebuilds.addLast(now);
-    while (now - rebuilds.peekFirst() > REBUILD_WINDOW.toNanos()) {
-      rebuilds.removeFirst();
-    }
-    if (rebuilds.size() > MAX_REBUILDS) {
-      throw new IllegalStateException("producer fenced " + rebuilds.size() + " times within " + REBUILD_WINDOW
-          + ": another running process probably uses the same transactional id (tapline.filter.instance-id must be"
-          + " unique per process); last fence: " + cause, cause);
-    }
-    metrics.producerRebuilt();
-    LOG.warn("producer fenced or broken ({}); closing it, building a new one and reprocessing {} captured batches from the"
-        + " committed offsets (rebuild {} within {})", cause.toString(), capturedBatchesPending, rebuilds.size(),
-        REBUILD_WINDOW);
     problem.set("rebuilding the producer after a fence: " + cause);
-    try {
-      producer.close(CLOSE_TIMEOUT);
-    } catch (RuntimeException e) {
-      LOG.warn("closing the fenced producer failed: {}", e.toString());
-    }
-    producer = producers.get();
-    initTransactions();
+    producer.rebuild(cause, capturedBatchesPending);
     rewindToCommitted();
     problem.set(null);
-  }
-
-  /** initTransactions, retried while the coordinator is unavailable (each attempt waits up to max.block.ms). */
-  private void initTransactions() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.initTransactions();
-        return;
-      } catch (TimeoutException e) {
-        if (attempt == COORDINATOR_ATTEMPTS || !running) {
-          throw e;
-        }
-        LOG.warn("initTransactions timed out (attempt {} of {}), retrying: {}", attempt, COORDINATOR_ATTEMPTS,
-            e.toString());
-      }
-    }
   }
 
   /**
@@ -371,7 +312,7 @@ public final class FilterPipeline implements Runnable {
       try {
         committed = consumer.committed(assigned, COMMITTED_TIMEOUT);
       } catch (TimeoutException e) {
-        if (attempt == COORDINATOR_ATTEMPTS || !running) {
+        if (attempt == COORDINATOR_ATTEMPTS || !thread.running()) {
           throw e;
         }
         LOG.warn("reading the committed offsets timed out (attempt {} of {}), retrying", attempt, COORDINATOR_ATTEMPTS);
@@ -395,10 +336,10 @@ public final class FilterPipeline implements Runnable {
     }
   }
 
-  /** Stops the loop; {@link #run()} returns after closing the clients. */
-  public void stop() {
-    running = false;
-    consumer.wakeup();
+  /** Stops the loop (an open transaction is committed or aborted) and waits for it to close the clients. */
+  @Override
+  public void close() {
+    thread.close();
   }
 
   private static void closeQuietly(AutoCloseable closeable, String what) {

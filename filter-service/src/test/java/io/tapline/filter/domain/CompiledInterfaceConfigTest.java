@@ -6,7 +6,6 @@ import static io.tapline.filter.domain.CompiledInterfaceConfig.REJECTED;
 import static io.tapline.filter.domain.Direction.EGRESS;
 import static io.tapline.filter.domain.Direction.INGRESS;
 import static io.tapline.filter.domain.RuleAction.ACCEPT;
-import static io.tapline.filter.domain.RuleAction.REJECT;
 import static io.tapline.filter.domain.Rules.accept;
 import static io.tapline.filter.domain.Rules.compile;
 import static io.tapline.filter.domain.Rules.reject;

@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -31,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #awaitCaughtUp} blocks until the view has read everything that was on the topic when
  * it started; {@link #awaitPosition} until it has read past a given offset (read-your-writes).
  * A record that cannot be decoded is counted ({@link #corruptRecords()}) and skipped.
+ *
+ * <p>{@link #readOnce} reads a topic the same way, once, up to its end at the time of the call, on
+ * the caller's thread (the control service's start-up rebuild).
  */
 public final class CompactedTopicView<V extends SpecificRecord> implements AutoCloseable {
 
@@ -44,8 +46,7 @@ public final class CompactedTopicView<V extends SpecificRecord> implements AutoC
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final AtomicLong corruptRecords = new AtomicLong();
   private final Object positionMonitor = new Object();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final PollThread thread;
 
   /**
    * @param listeners called on the view's thread for every change (value null for a delete),
@@ -64,14 +65,90 @@ public final class CompactedTopicView<V extends SpecificRecord> implements AutoC
   public CompactedTopicView(Properties clientProperties, TopicSpec<V> topic, List<BiConsumer<String, V>> listeners) {
     this.topic = topic;
     this.listeners = List.copyOf(listeners);
+    Properties props = readerProperties(clientProperties);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.thread = new PollThread("view-" + topic.name(), true, consumer, Duration.ofSeconds(5), this::run);
+  }
+
+  /** A committed-only consumer from the beginning, without a group. */
+  private static Properties readerProperties(Properties clientProperties) {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    this.thread = Thread.ofPlatform().daemon().name("view-" + topic.name()).unstarted(this::run);
+    return props;
+  }
+
+  /**
+   * Reads {@code topic} once, from the beginning to its last stable offset at the time of the call,
+   * on this thread, and calls {@code sink} for every record in offset order per partition (value
+   * null for a tombstone); undecodable records go to {@code corrupt} and are skipped. For a topic
+   * nobody else writes while it is read (the control service's state, after it fenced its
+   * predecessor).
+   *
+   * @return the number of records read
+   * @throws IllegalStateException when the end is not reached within {@code timeout}
+   */
+  public static <V extends SpecificRecord> long readOnce(Properties connection, TopicSpec<V> topic, Duration timeout,
+      BiConsumer<String, V> sink, Runnable corrupt) {
+    Properties props = readerProperties(connection);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long count = 0;
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = assignFromBeginning(consumer, topic, timeout);
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
+      end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+      while (!end.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("reading " + topic.name() + " did not finish within " + timeout
+              + "; still behind on " + end.keySet());
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          count++;
+          Decoded<V> decoded = decode(topic, record);
+          if (decoded == null) {
+            corrupt.run();
+          } else {
+            sink.accept(record.key(), decoded.value());
+          }
+        }
+        end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+      }
+    }
+    return count;
+  }
+
+  private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, byte[]> consumer, TopicSpec<?> topic,
+      Duration timeout) {
+    List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), timeout).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition()))
+        .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return partitions;
+  }
+
+  /** A record's value, null for a tombstone. */
+  private record Decoded<V>(V value) {}
+
+  /** The record's value decoded; null (logged) when the record has no key or cannot be decoded. */
+  private static <V extends SpecificRecord> Decoded<V> decode(TopicSpec<V> topic,
+      ConsumerRecord<String, byte[]> record) {
+    if (record.key() == null) {
+      LOG.warn("{}: record without key at {}-{}, skipped", topic.name(), record.partition(), record.offset());
+      return null;
+    }
+    try {
+      return new Decoded<>(record.value() == null ? null : topic.valueSerde().decode(record.value()));
+    } catch (SerializationException e) {
+      LOG.warn("{}: undecodable record at {}-{}, skipped: {}", topic.name(), record.partition(), record.offset(),
+          e.getMessage());
+      return null;
+    }
   }
 
   private static Properties bootstrapOnly(String bootstrapServers) {
@@ -85,17 +162,13 @@ public final class CompactedTopicView<V extends SpecificRecord> implements AutoC
     return this;
   }
 
-  private void run() {
+  private void run(PollThread loop) {
     try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofMinutes(5)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition()))
-          .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      List<TopicPartition> partitions = assignFromBeginning(consumer, topic, Duration.ofMinutes(5));
       Map<TopicPartition, Long> endAtStart = new HashMap<>(consumer.endOffsets(partitions));
       partitions.forEach(p -> positions.put(p.partition(), new AtomicLong(0)));
       checkCaughtUp(endAtStart);
-      while (running) {
+      while (loop.running()) {
         var records = consumer.poll(Duration.ofMillis(200));
         for (ConsumerRecord<String, byte[]> record : records) {
           apply(record);
@@ -108,10 +181,6 @@ public final class CompactedTopicView<V extends SpecificRecord> implements AutoC
         }
         checkCaughtUp(endAtStart);
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      LOG.error("view of {} stopped", topic.name(), e);
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
@@ -128,19 +197,12 @@ public final class CompactedTopicView<V extends SpecificRecord> implements AutoC
   }
 
   private void apply(ConsumerRecord<String, byte[]> record) {
-    if (record.key() == null) {
+    Decoded<V> decoded = decode(topic, record);
+    if (decoded == null) {
       corruptRecords.incrementAndGet();
-      LOG.warn("{}: record without key at {}-{}, skipped", topic.name(), record.partition(), record.offset());
       return;
     }
-    V value;
-    try {
-      value = record.value() == null ? null : topic.valueSerde().decode(record.value());
-    } catch (SerializationException e) {
-      corruptRecords.incrementAndGet();
-      LOG.warn("{}: undecodable record at {}-{}, skipped: {}", topic.name(), record.partition(), record.offset(), e.getMessage());
-      return;
-    }
+    V value = decoded.value();
     if (value == null) {
       latest.remove(record.key());
     } else {
@@ -197,12 +259,6 @@ public final class CompactedTopicView<V extends SpecificRecord> implements AutoC
 
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.close();
   }
 }

@@ -1,6 +1,5 @@
 package io.tapline.delivery.domain;
 
-import java.nio.ByteBuffer;
 
 /**
  * Outbound port: puts one UDP datagram on the wire. Implementations are used by one delivery

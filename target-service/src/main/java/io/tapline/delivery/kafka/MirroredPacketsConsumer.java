@@ -3,6 +3,7 @@ package io.tapline.delivery.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tapline.schemas.Topics;
+import io.tapline.schemas.kafka.PollThread;
 import io.tapline.schemas.codec.MirroredBatchReader;
 import io.tapline.delivery.domain.BatchDeliverer;
 import io.tapline.delivery.domain.MirroredBatch;
@@ -58,8 +59,7 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
   private final BooleanSupplier ready;
   private final long commitIntervalNanos;
   private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final PollThread thread;
   private volatile boolean assigned;
   private volatile String failure;
   private long lastCommit = System.nanoTime();
@@ -88,7 +88,7 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
     this.corruptBatch = corruptBatch;
     this.ready = ready;
     this.commitIntervalNanos = commitInterval.toNanos();
-    this.thread = Thread.ofPlatform().name("target-delivery").unstarted(this::run);
+    this.thread = new PollThread("target-delivery", false, consumer, Duration.ofSeconds(15), this::run);
   }
 
   /** Called after each batch was delivered, with its capturedBatchProducedAtMicros (latency metric). */
@@ -123,13 +123,13 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
     return assigned ? null : "not yet assigned partitions of " + Topics.PACKETS_MIRRORED.name();
   }
 
-  private void run() {
+  private void run(PollThread loop) throws InterruptedException {
     try {
-      while (running && !ready.getAsBoolean()) {
+      while (loop.running() && !ready.getAsBoolean()) {
         Thread.sleep(50); // waiting on another component's start-up, not on a test outcome
       }
       consumer.subscribe(List.of(Topics.PACKETS_MIRRORED.name()), new CommitOnRevoke());
-      while (running) {
+      while (loop.running()) {
         try {
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
           for (ConsumerRecord<String, byte[]> record : records) {
@@ -150,13 +150,11 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
           Thread.sleep(ERROR_BACKOFF.toMillis());
         }
       }
-    } catch (WakeupException e) {
-      // close() woke the consumer up
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
-      failure = "delivery loop stopped: " + e;
-      LOG.error("delivery loop stopped", e);
+      if (loop.running()) {
+        failure = "delivery loop stopped: " + e;
+      }
+      throw e;
     } finally {
       commitSync("close");
       consumer.close(Duration.ofSeconds(5));
@@ -255,16 +253,7 @@ public final class MirroredPacketsConsumer implements AutoCloseable {
   /** Stops polling, commits what was delivered and leaves the group. */
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(15_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (thread.isAlive()) {
-      LOG.warn("delivery loop did not stop within 15 s");
-    }
+    thread.close();
     if (clientMetrics != null) {
       clientMetrics.close();
     }

@@ -19,6 +19,7 @@ import io.tapline.schemas.avro.TargetEndpoint;
 import io.tapline.schemas.avro.TargetType;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.delivery.TargetMain;
+import io.tapline.delivery.TargetService;
 import io.tapline.testing.KafkaFixture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -112,7 +113,7 @@ class KernelVxlanDeliveryIT {
 
       // and a target whose endpoint is the namespace's address, known before the service starts
       writeTarget(producer, targetId);
-      try (TargetMain.Running service = TargetMain.start(Map.of(
+      try (TargetService service = TargetMain.start(Map.of(
           "tapline.kafka.bootstrap-servers", bootstrap,
           "tapline.target.http-port", "0",
           // the lab's link-local block is outside the default ranges: allowed here on purpose
