@@ -8,6 +8,8 @@ import io.tapline.filter.domain.FilterPolicy;
 import io.tapline.filter.domain.InterfaceConfigRegistry;
 import io.tapline.filter.kafka.CapturedBatchProcessor;
 import io.tapline.filter.kafka.FilterPipeline;
+import io.tapline.filter.domain.UsageTally;
+import io.tapline.filter.usage.UsageAggregator;
 import io.tapline.filter.kafka.MirrorConfigTranslator;
 import io.tapline.filter.kafka.PacketTopicLayout;
 import io.tapline.runtime.HealthCheck;
@@ -80,7 +82,8 @@ public final class FilterMain {
     try {
       java.util.Properties bootstrap = config.kafka().connectionProperties();
       TopicProvisioner.ensure(bootstrap, config.kafka().topicPolicy(),
-          List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED, Topics.PACKETS_MIRRORED), PROVISION_TIMEOUT_MS);
+          List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED, Topics.PACKETS_MIRRORED, Topics.USAGE_RECORDED,
+              Topics.USAGE), PROVISION_TIMEOUT_MS);
       // Flow order end to end needs captured partition p -> mirrored partition p: refuse to start otherwise.
       PacketTopicLayout.require(config.kafka().clientProperties("tapline-filter-" + config.instanceId() + "-admin"),
           Duration.ofMillis(PROVISION_TIMEOUT_MS));
@@ -113,7 +116,7 @@ public final class FilterMain {
         return producer;
       };
       CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait(),
-          config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros);
+          config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros, new UsageTally());
       FilterPipeline pipeline = new FilterPipeline(consumer, producers, processor, metrics, view,
           config.transactionLinger(), config.maxPollRecords());
 
@@ -122,10 +125,18 @@ public final class FilterMain {
       Map<String, HealthCheck> checks = new LinkedHashMap<>();
       checks.put("mirror-config", () -> view.isCaughtUp() ? null : "mirror configuration not read yet");
       checks.put("pipeline", pipeline::problem);
+      UsageAggregator usage = config.usageAggregation()
+          ? new UsageAggregator(bootstrap, config.instanceId()) : null;
+      if (usage != null) {
+        checks.put("usage-aggregation", usage::problem);
+      }
       ServiceEndpoint endpoint = ServiceEndpoint.start(vertx, config.httpHost(), config.httpPort(), "filter-service",
           meters, checks);
       started.add(endpoint);
 
+      if (usage != null) {
+        started.add(usage.start());
+      }
       view.start();
       started.add(view);
       Thread pipelineThread = Thread.ofPlatform().name("filter-pipeline").start(pipeline);

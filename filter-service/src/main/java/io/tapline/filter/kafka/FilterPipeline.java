@@ -1,6 +1,9 @@
 package io.tapline.filter.kafka;
 
 import io.tapline.filter.FilterMetrics;
+import io.tapline.filter.domain.UsageTally;
+import io.tapline.schemas.avro.UsageCounts;
+import io.tapline.schemas.avro.UsageRecorded;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.CompactedTopicView;
 import io.tapline.schemas.codec.CapturedBatchReader;
@@ -94,6 +97,7 @@ public final class FilterPipeline implements Runnable {
   private final CompactedTopicView<?> configView;
   private final String capturedTopic;
   private final String mirroredTopic;
+  private final String usageTopic = Topics.USAGE_RECORDED.name();
   private final AtomicReference<String> problem = new AtomicReference<>("not started");
   private final long transactionLingerNanos;
   private final int maxBatchesPerTransaction;
@@ -222,6 +226,7 @@ public final class FilterPipeline implements Runnable {
       for (ProducerRecord<String, byte[]> record : out) {
         producer.send(record);
       }
+      sendUsage();
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
       metrics.batchesProduced(out.size());
@@ -247,8 +252,41 @@ public final class FilterPipeline implements Runnable {
     }
   }
 
+  /**
+   * Adds the usage counted for the waiting results to the open transaction (one record per session
+   * and minute, keyed by interface, timestamped with the minute's start): they commit or abort with
+   * the mirrored batches they count.
+   */
+  private void sendUsage() {
+    UsageTally usage = processor.usage();
+    if (usage == null || usage.isEmpty()) {
+      return;
+    }
+    for (UsageTally.Entry entry : usage.entries()) {
+      long[] c = entry.counts();
+      UsageRecorded record = UsageRecorded.newBuilder()
+          .setAccountId(entry.accountId())
+          .setNetworkInterfaceId(entry.networkInterfaceId())
+          .setTrafficMirrorSessionId(entry.sessionId())
+          .setTrafficMirrorTargetId(entry.targetId())
+          .setMinuteStartMillis(entry.minuteStartMillis())
+          .setCounts(UsageCounts.newBuilder()
+              .setMirroredPackets(c[UsageTally.MIRRORED]).setMirroredBytes(c[UsageTally.MIRRORED + 1])
+              .setRejectedPackets(c[UsageTally.REJECTED]).setRejectedBytes(c[UsageTally.REJECTED + 1])
+              .setTruncatedPackets(c[UsageTally.TRUNCATED]).setTruncatedBytes(c[UsageTally.TRUNCATED + 1])
+              .setSkippedPackets(c[UsageTally.SKIPPED]).setSkippedBytes(c[UsageTally.SKIPPED + 1])
+              .build())
+          .build();
+      producer.send(new ProducerRecord<>(usageTopic, null, entry.minuteStartMillis(), entry.networkInterfaceId(),
+          Topics.USAGE_RECORDED.valueSerde().encode(record)));
+    }
+  }
+
   /** Forgets the results waiting for a transaction (their records are read again from the committed offsets). */
   private void dropPending() {
+    if (processor.usage() != null) {
+      processor.usage().clear();
+    }
     out.clear();
     offsets.clear();
     firstOffsets.clear();
