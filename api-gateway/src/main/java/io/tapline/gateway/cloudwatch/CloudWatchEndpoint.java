@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.tapline.gateway.GatewayApplication;
 import io.tapline.gateway.GatewayConfig;
@@ -89,8 +90,12 @@ public class CloudWatchEndpoint implements AutoCloseable {
       byte[] body = answer.getBody().orElse(new byte[0]);
       MutableHttpResponse<String> out = HttpResponse.<String>status(answer.status())
           .body(new String(body, StandardCharsets.UTF_8));
-      answer.getHeaders().forEach((name, values) -> values.forEach(v -> out.header(name, v)));
-      return out;
+      answer.getHeaders().forEach((name, values) -> values.forEach(v -> {
+        if (!name.equalsIgnoreCase("Content-Type")) {
+          out.header(name, v);
+        }
+      }));
+      return out.contentType(MediaType.of(DocumentCodec.JSON.contentType()));
     }
     long started = System.nanoTime();
     String requestId = UUID.randomUUID().toString();
@@ -101,6 +106,7 @@ public class CloudWatchEndpoint implements AutoCloseable {
     try {
       checkSize(request);
       Caller caller = verify(request);
+      awaitView();
       Map<String, String> params = queryParameters(request, contentType);
       operation = params.getOrDefault("Action", "none");
       xml = switch (operation) {
@@ -148,6 +154,7 @@ public class CloudWatchEndpoint implements AutoCloseable {
       checkSize(request);
       Caller caller = verify(request);
       checkContentType(protocol, contentType, request.body().length);
+      awaitView();
       body = switch (operation) {
         case "GetMetricStatistics" -> codec.statistics(
             service.getMetricStatistics(caller.accountId(), codec.getMetricStatistics(request.body())));
@@ -172,7 +179,7 @@ public class CloudWatchEndpoint implements AutoCloseable {
     }
     GatewayMetrics.recordRequest(registry, tag(operation), code, started);
     MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(status))
-        .header("Content-Type", codec.contentType())
+        .contentType(MediaType.of(codec.contentType()))
         .header("x-amzn-RequestId", requestId)
         .body(body);
     if (protocol == Protocol.CBOR) {
@@ -188,6 +195,18 @@ public class CloudWatchEndpoint implements AutoCloseable {
   private static String tag(String operation) {
     return operation.equals("GetMetricStatistics") || operation.equals("ListMetrics") ? operation
         : operation.equals("none") ? "none" : "unknown";
+  }
+
+  /** The usage view must have read tapline.usage to its end once (after a start), else the answer would miss data. */
+  private void awaitView() {
+    try {
+      if (!view.awaitCaughtUp(config.getCommandTimeout())) {
+        throw new CloudWatchException("ServiceUnavailable", "The usage data is still being read; retry shortly.", 503);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CloudWatchException("ServiceUnavailable", "Interrupted while reading the usage data.", 503);
+    }
   }
 
   private void checkSize(SignedHttpRequest request) {
