@@ -12,11 +12,12 @@ import boto3
 import botocore.model
 
 endpoint, protocol, session, start, end = sys.argv[1:6]
-if protocol != "cbor":
-    # boto3 picks the first protocol of the model it supports (smithy-rpc-v2-cbor); force another one
-    botocore.model.ServiceModel.resolved_protocol = property(lambda self: protocol)
+wire = {"cbor": "smithy-rpc-v2-cbor", "json": "json"}[protocol]
+# botocore picks the first of its PRIORITY_ORDERED_SUPPORTED_PROTOCOLS the model lists: json for
+# CloudWatch in 1.43 (then smithy-rpc-v2-cbor, then query); force the one asked for
+botocore.model.ServiceModel.resolved_protocol = property(lambda self: wire)
 client = boto3.client("cloudwatch", endpoint_url=endpoint, region_name="us-east-1")
-assert client.meta.service_model.resolved_protocol == protocol
+assert client.meta.service_model.resolved_protocol == wire, client.meta.service_model.resolved_protocol
 sums = {}
 for metric in ("MirroredPackets", "MirroredBytes", "RejectedPackets", "TruncatedPackets"):
     answer = client.get_metric_statistics(

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ec2.model.TrafficMirrorRuleAction;
 /**
  * Usage per session through the whole stack (issue 14): replay a pcap, mirror it with a session that
  * accepts, rejects and truncates, then ask the CloudWatch API with the AWS CLI (query protocol) and
- * boto3 (Smithy RPC v2 CBOR and awsJson1_0): the numbers equal what the UDP receiver got and what
+ * boto3 (awsJson1_0, its default, and Smithy RPC v2 CBOR, forced): the numbers equal what the UDP receiver got and what
  * the rules rejected, counted independently from the pcap.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -106,8 +106,16 @@ class UsageIT {
 
     // Then the AWS CLI (query protocol) reads exactly those numbers, once the aggregation caught up
     Assumptions.assumeTrue(Files.isExecutable(Path.of(AWS_CLI)), "no AWS CLI at " + AWS_CLI);
-    await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
-        .until(() -> sum(session, "MirroredPackets", start, end) == accepted.size());
+    try {
+      await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
+          .until(() -> sum(session, "MirroredPackets", start, end) == accepted.size());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      System.out.println("UsageIT: expected " + accepted.size() + " mirrored packets of " + session + "; got "
+          + sum(session, "MirroredPackets", start, end) + "; every metric listed:\n"
+          + cliAs("json", "cloudwatch", "list-metrics") + "\n" + topicDump() + "\nfilter-service log:\n" + stack.logTail("filter-service")
+          + "\napi-gateway log:\n" + stack.logTail("api-gateway"));
+      throw e;
+    }
     assertEquals(mirroredBytes, sum(session, "MirroredBytes", start, end));
     assertEquals(expectedRejected, sum(session, "RejectedPackets", start, end));
     assertEquals(expectedTruncated, sum(session, "TruncatedPackets", start, end));
@@ -140,7 +148,7 @@ class UsageIT {
         "--statistics", "Sum");
     assertTrue(error.contains("InvalidParameterValue"), error);
 
-    // and boto3 reads the same in CBOR (its default) and JSON
+    // and boto3 reads the same in JSON (its default) and CBOR
     for (String protocol : List.of("cbor", "json")) {
       String line = boto3(protocol, session, start, end);
       if (line == null) {
@@ -191,6 +199,37 @@ class UsageIT {
     Result result = run(cliCommand(args));
     assertEquals(0, result.exit(), () -> String.join(" ", args) + " failed: " + result.output());
     return result.output();
+  }
+
+  /** What the usage topics hold (diagnostics when the numbers do not come). */
+  private String topicDump() {
+    StringBuilder out = new StringBuilder();
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("isolation.level", "read_committed");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+        new org.apache.kafka.common.serialization.StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      for (var topic : List.of(io.tapline.schemas.Topics.USAGE_RECORDED, io.tapline.schemas.Topics.USAGE)) {
+        var partitions = consumer.partitionsFor(topic.name()).stream()
+            .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        int count = 0;
+        for (int i = 0; i < 10; i++) {
+          for (var record : consumer.poll(Duration.ofMillis(500))) {
+            if (count++ < 20) {
+              out.append(topic.name()).append(' ').append(record.key()).append(' ')
+                  .append(topic.valueSerde().decode(record.value())).append('\n');
+            }
+          }
+        }
+        out.append(topic.name()).append(": ").append(count).append(" records\n");
+      }
+    } catch (RuntimeException e) {
+      out.append("cannot read the usage topics: ").append(e);
+    }
+    return out.toString();
   }
 
   private String cliAs(String output, String... args) throws Exception {

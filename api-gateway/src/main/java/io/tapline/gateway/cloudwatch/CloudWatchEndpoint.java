@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The CloudWatch API (GetMetricStatistics, ListMetrics over Tapline's usage, issue 14) on the
  * gateway's endpoint, in the three protocols clients speak: the query protocol on {@code POST /}
  * (AWS CLI v2), awsJson1_0 on {@code POST /} with {@code X-Amz-Target}, and Smithy RPC v2 CBOR on
- * {@code POST /service/GraniteServiceVersion20100801/operation/<Operation>} (boto3's default).
+ * {@code POST /service/GraniteServiceVersion20100801/operation/<Operation>}; boto3 1.43 picks JSON by default.
  * Calls are SigV4-signed for the service {@value #SIGNING_SERVICE}; each answers for the caller's
  * account only. Bad input gets CloudWatch's error codes, never a 500.
  */

@@ -52,6 +52,7 @@ public final class UsageAggregator implements AutoCloseable {
       LOG.error("usage aggregation thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    streams.setStateListener((now, before) -> LOG.info("usage aggregation {} -> {}", before, now));
     streams.start();
     LOG.info("usage aggregation started (application id {}, exactly_once_v2)", UsageTopology.APPLICATION_ID);
     return this;
