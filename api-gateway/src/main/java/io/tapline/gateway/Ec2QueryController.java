@@ -55,6 +55,9 @@ public class Ec2QueryController {
   /** Calls signed for the elasticloadbalancing service (ELBv2) share this endpoint. */
   @Inject
   Elbv2Endpoint elbv2;
+  /** Calls signed for the monitoring service (CloudWatch, issue 14) too. */
+  @Inject
+  io.tapline.gateway.cloudwatch.CloudWatchEndpoint cloudwatch;
 
   public Ec2QueryController(SigV4Verifier verifier, QueryParser parser, Ec2ApiService api,
                             GatewayConfig config, MeterRegistry registry) {
@@ -91,6 +94,11 @@ public class Ec2QueryController {
   private HttpResponse<String> handle(HttpRequest<?> request, byte[] body) {
     if (Elbv2Endpoint.claims(request.getHeaders().get("Authorization"), request.getUri().getRawQuery())) {
       return elbv2.handle(signedView(request, body), request.getHeaders().get("Content-Type"));
+    }
+    if (io.tapline.gateway.cloudwatch.CloudWatchEndpoint.claims(request.getHeaders().get("Authorization"),
+        request.getUri().getRawQuery())) {
+      return cloudwatch.handleRoot(signedView(request, body), request.getHeaders().get("Content-Type"),
+          request.getHeaders().get("X-Amz-Target"));
     }
     long started = System.nanoTime();
     String actionTag = "none";

@@ -27,7 +27,8 @@ public record FilterConfig(
     Duration transactionLinger,
     int transactionTimeoutMillis,
     int sessionTimeoutMillis,
-    Duration maxBatchAge) {
+    Duration maxBatchAge,
+    boolean usageAggregation) {
 
   public static final Setting<String> HTTP_HOST = Setting.string(
       "tapline.filter.http-host", "127.0.0.1",
@@ -76,9 +77,16 @@ public record FilterConfig(
           + " reads it is not mirrored but counted as skipped (reason behind) and committed: when the filter falls"
           + " behind, the IDS gets fresh traffic; 0 never skips");
 
+  public static final Setting<Boolean> USAGE_AGGREGATION = Setting.bool(
+      "tapline.filter.usage-aggregation", true,
+      "run the usage aggregation (Kafka Streams, exactly_once_v2) in this process: tapline.usage.recorded into 1-minute"
+          + " and 1-hour windows on tapline.usage, which the CloudWatch API answers from; instances share the work."
+          + " Usage records are written either way");
+
   public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS, HTTP_HOST, HTTP_PORT,
       GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, CONFIG_WAIT_MS, AMAZON_DNS_RESOLVERS, PROVIDER_EXCLUSIONS,
-      MAX_POLL_RECORDS, TRANSACTION_LINGER_MS, TRANSACTION_TIMEOUT_MS, SESSION_TIMEOUT_MS, MAX_BATCH_AGE_MS);
+      MAX_POLL_RECORDS, TRANSACTION_LINGER_MS, TRANSACTION_TIMEOUT_MS, SESSION_TIMEOUT_MS, MAX_BATCH_AGE_MS,
+      USAGE_AGGREGATION);
 
   /** Reads and validates every setting; throws one exception listing every problem. */
   public static FilterConfig from(SettingsSource source) {
@@ -96,9 +104,11 @@ public record FilterConfig(
     Integer transactionTimeout = source.get(TRANSACTION_TIMEOUT_MS);
     Integer sessionTimeout = source.get(SESSION_TIMEOUT_MS);
     Integer maxBatchAge = source.get(MAX_BATCH_AGE_MS);
+    Boolean usageAggregation = source.get(USAGE_AGGREGATION);
     source.validate();
     return new FilterConfig(kafka, httpHost, httpPort, groupId, instanceId, prefix, Duration.ofMillis(configWait),
-        resolvers, exclusions, maxPollRecords, Duration.ofMillis(transactionLinger), transactionTimeout, sessionTimeout, Duration.ofMillis(maxBatchAge));
+        resolvers, exclusions, maxPollRecords, Duration.ofMillis(transactionLinger), transactionTimeout, sessionTimeout, Duration.ofMillis(maxBatchAge),
+        usageAggregation);
   }
 
   public String transactionalId() {

@@ -1,5 +1,8 @@
 package io.tapline.filter;
 
+import io.tapline.filter.domain.UsageTally;
+import io.tapline.filter.usage.UsageAggregator;
+
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,7 +74,8 @@ public final class FilterService implements AutoCloseable {
     try {
       java.util.Properties bootstrap = config.kafka().connectionProperties();
       TopicProvisioner.ensure(bootstrap, config.kafka().topicPolicy(),
-          List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED, Topics.PACKETS_MIRRORED), PROVISION_TIMEOUT_MS);
+          List.of(Topics.MIRROR_CONFIG, Topics.PACKETS_CAPTURED, Topics.PACKETS_MIRRORED, Topics.USAGE_RECORDED,
+              Topics.USAGE), PROVISION_TIMEOUT_MS);
       // Flow order end to end needs captured partition p -> mirrored partition p: refuse to start otherwise.
       PacketTopicLayout.require(config.kafka().clientProperties("tapline-filter-" + config.instanceId() + "-admin"),
           Duration.ofMillis(PROVISION_TIMEOUT_MS));
@@ -104,7 +108,7 @@ public final class FilterService implements AutoCloseable {
         return producer;
       };
       CapturedBatchProcessor processor = new CapturedBatchProcessor(configs, metrics, config.configWait(),
-          config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros);
+          config.maxBatchAge(), CapturedBatchProcessor::wallClockMicros, new UsageTally());
       FilterPipeline pipeline = new FilterPipeline(consumer, producers, processor, metrics, view,
           config.transactionLinger(), config.maxPollRecords());
 
@@ -113,10 +117,18 @@ public final class FilterService implements AutoCloseable {
       Map<String, HealthCheck> checks = new LinkedHashMap<>();
       checks.put("mirror-config", () -> view.isCaughtUp() ? null : "mirror configuration not read yet");
       checks.put("pipeline", pipeline::problem);
+      UsageAggregator usage = config.usageAggregation()
+          ? new UsageAggregator(bootstrap, config.instanceId()) : null;
+      if (usage != null) {
+        checks.put("usage-aggregation", usage::problem);
+      }
       ServiceEndpoint endpoint = ServiceEndpoint.start(vertx, config.httpHost(), config.httpPort(), "filter-service",
           meters, checks);
       started.add(endpoint);
 
+      if (usage != null) {
+        started.add(usage.start());
+      }
       view.start();
       started.add(view);
       started.add(pipeline.start());

@@ -8,6 +8,8 @@ import io.tapline.schemas.avro.ResourceCommand;
 import io.tapline.schemas.avro.ResourceState;
 import io.tapline.schemas.avro.TargetDeliveryConfig;
 import io.tapline.schemas.avro.TargetHealthState;
+import io.tapline.schemas.avro.UsageRecorded;
+import io.tapline.schemas.avro.UsageWindow;
 import java.util.List;
 
 /**
@@ -60,11 +62,28 @@ public final class Topics {
       "tapline.packets.mirrored", new AvroSerde<>(MirroredPacketBatch.class),
       DEFAULT_PACKET_PARTITIONS, false, "mirrored packet batches per session, partitioned by flow");
 
+  /**
+   * What the filter service counted per session and minute, keyed by interface id, written in the
+   * filter's transactions (issue 14); the usage aggregation reads it.
+   */
+  public static final TopicSpec<UsageRecorded> USAGE_RECORDED = new TopicSpec<>(
+      "tapline.usage.recorded", new AvroSerde<>(UsageRecorded.class), 3, false,
+      "usage counted by the filter per session and minute, keyed by interface id");
+
+  /**
+   * Usage per resource in 1-minute and 1-hour tumbling windows, keyed by
+   * "accountId|periodSeconds|dimensionName|dimensionValue|windowStartMillis" (issue 14).
+   */
+  public static final TopicSpec<UsageWindow> USAGE = new TopicSpec<>(
+      "tapline.usage", new AvroSerde<>(UsageWindow.class), 3, true,
+      "usage per session, target and interface in 1-minute and 1-hour windows");
+
   private Topics() {}
 
   /** Every topic, in the order a fresh cluster should create them. */
   public static List<TopicSpec<?>> all() {
     return List.of(COMMANDS, COMMAND_RESULTS, RESOURCES, MIRROR_CONFIG, TARGET_CONFIG,
-        PACKETS_CAPTURED, PACKETS_MIRRORED, TARGET_HEALTH);
+        PACKETS_CAPTURED, PACKETS_MIRRORED, TARGET_HEALTH,
+        USAGE_RECORDED, USAGE);
   }
 }

@@ -62,6 +62,7 @@ public final class Acls {
     read(acls, GATEWAY, Topics.COMMAND_RESULTS);
     read(acls, GATEWAY, Topics.RESOURCES);
     read(acls, GATEWAY, Topics.TARGET_HEALTH);
+    read(acls, GATEWAY, Topics.USAGE);
     // capture
     write(acls, CAPTURE, Topics.COMMANDS);
     write(acls, CAPTURE, Topics.PACKETS_CAPTURED);
@@ -86,6 +87,16 @@ public final class Acls {
     write(acls, FILTER, Topics.PACKETS_MIRRORED);
     group(acls, FILTER, "tapline-filter");
     transactionalIds(acls, FILTER, "tapline-filter-");
+    // filter: usage records in its transactions, and the usage aggregation (Kafka Streams, application
+    // id tapline-filter-usage: its group and transactional ids fall under the prefixes above)
+    write(acls, FILTER, Topics.USAGE_RECORDED);
+    read(acls, FILTER, Topics.USAGE_RECORDED);
+    write(acls, FILTER, Topics.USAGE);
+    ResourcePattern usageInternal = new ResourcePattern(ResourceType.TOPIC, "tapline-filter-usage-", PatternType.PREFIXED);
+    for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE,
+        AclOperation.DESCRIBE_CONFIGS, AclOperation.DELETE)) {
+      acls.add(allow(usageInternal, FILTER, op));
+    }
     // target
     read(acls, TARGET, Topics.TARGET_CONFIG);
     read(acls, TARGET, Topics.PACKETS_MIRRORED);

@@ -24,6 +24,7 @@ public final class CompiledInterfaceConfig {
   public static final int NOT_ELIGIBLE = -3;
 
   private final String networkInterfaceId;
+  private final String accountId;
   private final long version;
   private final MirrorSession[] sessions;
   private final CompiledRule[][] ingress;
@@ -45,6 +46,7 @@ public final class CompiledInterfaceConfig {
 
   private CompiledInterfaceConfig(InterfaceConfig config, FilterPolicy policy) {
     this.networkInterfaceId = config.networkInterfaceId();
+    this.accountId = config.accountId();
     this.version = config.updatedAtMillis();
     this.policy = policy;
     List<String> found = new ArrayList<>();
@@ -245,6 +247,11 @@ public final class CompiledInterfaceConfig {
 
   public String networkInterfaceId() {
     return networkInterfaceId;
+  }
+
+  /** Owning account; empty when the configuration did not say. */
+  public String accountId() {
+    return accountId;
   }
 
   /** updatedAtMillis of the configuration this was compiled from. */

@@ -23,6 +23,12 @@ public interface FilterCounters {
 
   void truncated(long packets);
 
+  /** A reject rule of session {@code sessionIndex} of {@code config} decided {@code packets}. */
+  default void sessionRejected(CompiledInterfaceConfig config, int sessionIndex, long packets, long bytes) {}
+
+  /** Session {@code sessionIndex} of {@code config} cut {@code packets} to its packet length, {@code bytesCut} cut away. */
+  default void sessionTruncated(CompiledInterfaceConfig config, int sessionIndex, long packets, long bytesCut) {}
+
   /**
    * Creates (or finds again) the per-session and per-rule counters of a configuration just
    * compiled; called once per compilation, never per packet.

@@ -152,12 +152,14 @@ public final class PacketEvaluator {
       }
       if (sessionSums[at + REJECTED] > 0) {
         sessionCounters.sessionRejected(s, sessionSums[at + REJECTED], sessionSums[at + REJECTED + 1]);
+        counters.sessionRejected(config, s, sessionSums[at + REJECTED], sessionSums[at + REJECTED + 1]);
       }
       if (sessionSums[at + NOT_MATCHED] > 0) {
         sessionCounters.sessionNotMatched(s, sessionSums[at + NOT_MATCHED], sessionSums[at + NOT_MATCHED + 1]);
       }
       if (sessionSums[at + TRUNCATED] > 0) {
         sessionCounters.sessionTruncated(s, sessionSums[at + TRUNCATED], sessionSums[at + TRUNCATED + 1]);
+        counters.sessionTruncated(config, s, sessionSums[at + TRUNCATED], sessionSums[at + TRUNCATED + 1]);
       }
     }
     flushRules(sessionCounters, Direction.INGRESS, ingressRuleSums, config.ruleCount(Direction.INGRESS));

@@ -6,6 +6,8 @@ import io.tapline.filter.domain.Direction;
 import io.tapline.filter.domain.InterfaceConfigRegistry;
 import io.tapline.filter.domain.MirrorSession;
 import io.tapline.filter.domain.PacketEvaluator;
+import io.tapline.filter.domain.TallyingCounters;
+import io.tapline.filter.domain.UsageTally;
 import io.tapline.schemas.avro.TrafficDirection;
 import io.tapline.schemas.codec.CapturedBatchReader;
 import io.tapline.schemas.codec.MirroredBatchWriter;
@@ -32,6 +34,8 @@ public final class CapturedBatchProcessor {
   /** Batches older than this are skipped; 0 = never. */
   private final long maxBatchAgeMicros;
   private final LongSupplier nowMicros;
+  /** Usage per session and minute since the pipeline's last transaction; null counts none. */
+  private final UsageTally usage;
   private final MirroredBatchWriter writer = new MirroredBatchWriter();
   /** Per packet of the batch in hand: index of the session that mirrors it, or negative. */
   private int[] verdicts = new int[512];
@@ -48,12 +52,27 @@ public final class CapturedBatchProcessor {
    */
   public CapturedBatchProcessor(InterfaceConfigRegistry configs, FilterMetrics metrics, Duration configWait,
       Duration maxBatchAge, LongSupplier nowMicros) {
+    this(configs, metrics, configWait, maxBatchAge, nowMicros, null);
+  }
+
+  /**
+   * @param usage sums usage per session and minute for the pipeline's usage records (it writes and
+   *     clears them with each transaction); null counts none
+   */
+  public CapturedBatchProcessor(InterfaceConfigRegistry configs, FilterMetrics metrics, Duration configWait,
+      Duration maxBatchAge, LongSupplier nowMicros, UsageTally usage) {
     this.configs = configs;
-    this.evaluator = new PacketEvaluator(metrics);
+    this.usage = usage;
+    this.evaluator = new PacketEvaluator(usage == null ? metrics : new TallyingCounters(metrics, usage));
     this.metrics = metrics;
     this.configWait = configWait;
     this.maxBatchAgeMicros = maxBatchAge.toNanos() / 1_000;
     this.nowMicros = nowMicros;
+  }
+
+  /** The usage summed since the pipeline last cleared it; null when this processor counts none. */
+  public UsageTally usage() {
+    return usage;
   }
 
   public static long wallClockMicros() {
@@ -78,6 +97,11 @@ public final class CapturedBatchProcessor {
         bytes += batch.dataLength(i);
       }
       metrics.skipped(interfaceId, FilterMetrics.REASON_BEHIND, count, bytes);
+      CompiledInterfaceConfig current = configs.get(interfaceId);
+      if (usage != null && current != null) {
+        usage.batchAt(batch.producedAtMicros());
+        usage.skipped(current.accountId(), interfaceId, count, bytes);
+      }
       return List.of();
     }
     InterfaceConfigRegistry.Lookup lookup =
@@ -90,6 +114,9 @@ public final class CapturedBatchProcessor {
       verdicts = new int[Math.max(count, verdicts.length * 2)];
     }
     byte[] buffer = batch.buffer();
+    if (usage != null) {
+      usage.batchAt(batch.producedAtMicros());
+    }
     boolean anyMirrored = false;
     for (int i = 0; i < count; i++) {
       Direction direction = batch.direction(i) == INGRESS ? Direction.INGRESS : Direction.EGRESS;

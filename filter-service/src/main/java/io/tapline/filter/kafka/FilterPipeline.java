@@ -1,6 +1,9 @@
 package io.tapline.filter.kafka;
 
 import io.tapline.filter.FilterMetrics;
+import io.tapline.filter.domain.UsageTally;
+import io.tapline.schemas.avro.UsageCounts;
+import io.tapline.schemas.avro.UsageRecorded;
 import io.tapline.schemas.Topics;
 import io.tapline.schemas.kafka.CompactedTopicView;
 import io.tapline.schemas.kafka.PollThread;
@@ -87,6 +90,7 @@ public final class FilterPipeline implements AutoCloseable {
   private final CompactedTopicView<?> configView;
   private final String capturedTopic;
   private final String mirroredTopic;
+  private final String usageTopic = Topics.USAGE_RECORDED.name();
   private final AtomicReference<String> problem = new AtomicReference<>("not started");
   private final long transactionLingerNanos;
   private final int maxBatchesPerTransaction;
@@ -221,6 +225,7 @@ public final class FilterPipeline implements AutoCloseable {
       for (ProducerRecord<String, byte[]> record : out) {
         transactional.send(record);
       }
+      sendUsage(transactional);
       transactional.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       transactional.commitTransaction();
       metrics.batchesProduced(out.size());
@@ -246,8 +251,41 @@ public final class FilterPipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds the usage counted for the waiting results to the open transaction (one record per session
+   * and minute, keyed by interface, timestamped with the minute's start): they commit or abort with
+   * the mirrored batches they count.
+   */
+  private void sendUsage(Producer<String, byte[]> producer) {
+    UsageTally usage = processor.usage();
+    if (usage == null || usage.isEmpty()) {
+      return;
+    }
+    for (UsageTally.Entry entry : usage.entries()) {
+      long[] c = entry.counts();
+      UsageRecorded record = UsageRecorded.newBuilder()
+          .setAccountId(entry.accountId())
+          .setNetworkInterfaceId(entry.networkInterfaceId())
+          .setTrafficMirrorSessionId(entry.sessionId())
+          .setTrafficMirrorTargetId(entry.targetId())
+          .setMinuteStartMillis(entry.minuteStartMillis())
+          .setCounts(UsageCounts.newBuilder()
+              .setMirroredPackets(c[UsageTally.MIRRORED]).setMirroredBytes(c[UsageTally.MIRRORED + 1])
+              .setRejectedPackets(c[UsageTally.REJECTED]).setRejectedBytes(c[UsageTally.REJECTED + 1])
+              .setTruncatedPackets(c[UsageTally.TRUNCATED]).setTruncatedBytes(c[UsageTally.TRUNCATED + 1])
+              .setSkippedPackets(c[UsageTally.SKIPPED]).setSkippedBytes(c[UsageTally.SKIPPED + 1])
+              .build())
+          .build();
+      producer.send(new ProducerRecord<>(usageTopic, null, entry.minuteStartMillis(), entry.networkInterfaceId(),
+          Topics.USAGE_RECORDED.valueSerde().encode(record)));
+    }
+  }
+
   /** Forgets the results waiting for a transaction (their records are read again from the committed offsets). */
   private void dropPending() {
+    if (processor.usage() != null) {
+      processor.usage().clear();
+    }
     out.clear();
     offsets.clear();
     firstOffsets.clear();

@@ -18,7 +18,8 @@ public final class MirrorConfigTranslator {
 
   public static InterfaceConfig toDomain(InterfaceMirrorConfig config) {
     List<MirrorSession> sessions = config.getSessions().stream().map(MirrorConfigTranslator::session).toList();
-    return new InterfaceConfig(config.getNetworkInterfaceId(), sessions, config.getUpdatedAtMillis());
+    return new InterfaceConfig(config.getNetworkInterfaceId(), sessions, config.getUpdatedAtMillis(),
+        config.getAccountId());
   }
 
   private static MirrorSession session(MirrorSessionConfig session) {

@@ -158,6 +158,50 @@ class CapturedBatchProcessorTest {
   }
 
   /** As the pipeline does it: the captured record's bytes read in place, the mirrored records decoded by Avro. */
+  @Test
+  void usageIsTalliedPerSessionAndMinuteOfTheBatch() throws InterruptedException {
+    // Given session a mirrors HTTPS cut to 60 bytes and rejects SSH, session b mirrors the rest of TCP
+    io.tapline.filter.domain.UsageTally usage = new io.tapline.filter.domain.UsageTally();
+    CapturedBatchProcessor counting = new CapturedBatchProcessor(configs, metrics, Duration.ofMillis(10), Duration.ZERO,
+        CapturedBatchProcessor::wallClockMicros, usage);
+    configs.apply(ENI, MirrorConfigTranslator.toDomain(InterfaceMirrorConfig.newBuilder().setNetworkInterfaceId(ENI)
+        .setAccountId("123456789012").setUpdatedAtMillis(500).setSessions(List.of(
+            session("tms-a", 1, 60, 7, List.of(rule(1, RuleAction.ACCEPT, 6, new PortRange(443, 443)),
+                rule(2, RuleAction.REJECT, 6, new PortRange(22, 22)))),
+            session("tms-b", 2, null, 8, List.of(rule(1, RuleAction.ACCEPT, 6, null)))))
+        .build()));
+    byte[] https = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 443).payloadSize(200).build();
+    byte[] ssh = FrameBuilder.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 22).payloadSize(10).build();
+
+    // When two batches of minute 2 and one of minute 3 are processed
+    process(counting, batch(120_000_000L, https, https, ssh));
+    process(counting, batch(179_999_999L, https));
+    process(counting, batch(180_000_000L, ssh));
+
+    // Then per session and minute: in minute 2 (120 s) a mirrored 3 (60 bytes each, all truncated) and rejected 1
+    var entries = usage.entries();
+    assertEquals(4, entries.size());
+    var a0 = entries.get(0);
+    assertEquals("tms-a", a0.sessionId());
+    assertEquals("tmt-tms-a", a0.targetId());
+    assertEquals("123456789012", a0.accountId());
+    assertEquals(120_000, a0.minuteStartMillis());
+    assertEquals(List.of(3L, 180L, 1L, (long) ssh.length, 3L, 3L * (https.length - 60), 0L, 0L),
+        java.util.Arrays.stream(a0.counts()).boxed().toList());
+    // session b mirrored the SSH packet session a rejected
+    var b0 = entries.get(1);
+    assertEquals("tms-b", b0.sessionId());
+    assertEquals(List.of(1L, (long) ssh.length, 0L, 0L, 0L, 0L, 0L, 0L), java.util.Arrays.stream(b0.counts()).boxed()
+        .toList());
+    // and in minute 3 a rejected the SSH packet, b mirrored it
+    assertEquals(180_000, entries.get(2).minuteStartMillis());
+    assertEquals("tms-a", entries.get(2).sessionId());
+    assertEquals(1, entries.get(2).counts()[io.tapline.filter.domain.UsageTally.REJECTED]);
+    assertEquals(1, entries.get(3).counts()[io.tapline.filter.domain.UsageTally.MIRRORED]);
+    usage.clear();
+    assertTrue(usage.isEmpty());
+  }
+
   private static List<MirroredPacketBatch> process(CapturedBatchProcessor processor, CapturedPacketBatch batch)
       throws InterruptedException {
     CapturedBatchReader reader = new CapturedBatchReader();
