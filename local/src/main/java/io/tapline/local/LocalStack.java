@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
+  /** How long each service may take to report healthy; system property tapline.local.health-timeout-seconds (a loaded machine). */
+  private static Duration healthTimeout() {
+    return Duration.ofSeconds(Long.getLong("tapline.local.health-timeout-seconds", 120));
+  }
 
   /** The account of the local stack's key ({@link LocalCredentials}, made at random per data folder). */
   public static final String ACCOUNT_ID = LocalCredentials.ACCOUNT_ID;
@@ -155,7 +158,7 @@ public final class LocalStack implements AutoCloseable {
       started.add(stack.launch("capture-service", "io.tapline.capture.CaptureMain", capturePort, CAPTURE_JVM,
           captureEnv, logs));
       for (ServiceProcess service : started) {
-        service.awaitHealthy(HEALTH_TIMEOUT);
+        service.awaitHealthy(healthTimeout());
         LOG.info("{} healthy on port {} (pid {})", service.name(), service.httpPort(), service.pid());
       }
       stack.writeStackFile();
