@@ -119,7 +119,7 @@ class LiveViewAndDownstreamIT {
   void statusShowsTheSessionItsRatesTheTargetAndTheLag() throws Exception {
     // When ./tapline status runs against the stack's data folder (two samples a second apart)
     String[] table = new String[1];
-    await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+    await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int code = StatusCommand.run(stack.config().dataDir(), new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -158,7 +158,7 @@ class LiveViewAndDownstreamIT {
         fromJava.toString(), sessionId, Integer.toString(PACKETS_COMPARED), "earliest"), workDir.resolve("java.log"));
     Process py = child(List.of(python.toString(), PYTHON_EXAMPLE.toString(), "--bootstrap-servers",
         stack.bootstrapServers(), "--session", sessionId, "--max-packets", Integer.toString(PACKETS_COMPARED),
-        "--from-beginning", "--timeout", "60", fromPython.toString()), workDir.resolve("python.log"));
+        "--from-beginning", "--timeout", "170", fromPython.toString()), workDir.resolve("python.log"));
     finish(java, "java example", workDir.resolve("java.log"));
     finish(py, "python example", workDir.resolve("python.log"));
 
@@ -189,12 +189,12 @@ class LiveViewAndDownstreamIT {
   }
 
   private void finish(Process process, String name, Path log) throws Exception {
-    boolean done = process.waitFor(90, TimeUnit.SECONDS);
+    boolean done = process.waitFor(180, TimeUnit.SECONDS);
     if (!done) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
     String output = Files.readString(log);
-    assertTrue(done, name + " did not finish within 90 s:\n" + output);
+    assertTrue(done, name + " did not finish within 180 s:\n" + output);
     assertEquals(0, process.exitValue(), name + " failed:\n" + output);
   }
 

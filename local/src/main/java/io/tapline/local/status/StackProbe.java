@@ -41,7 +41,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class StackProbe implements AutoCloseable {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final StackFile stack;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
