@@ -297,7 +297,7 @@ public final class LocalStack implements AutoCloseable {
   private void startLiveView() {
     Thread.ofPlatform().daemon().name("live-view").start(() -> {
       try (StackProbe probe = new StackProbe(StackFile.read(config.dataDir().toAbsolutePath()))) {
-        LiveView.run(probe, System.out, LiveView.interactiveTerminal(), Duration.ofSeconds(10), () -> !closing);
+        LiveView.run(probe::sample, System.out, LiveView.interactiveTerminal(), Duration.ofSeconds(10), () -> !closing);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The live table {@code ./tapline up} shows after start-up: sampled every second; on a terminal it
@@ -32,9 +33,9 @@ public final class LiveView {
    *
    * @param terminal redraw in place every second (true), or print plain lines every {@code plainEvery}
    */
-  public static void run(StackProbe probe, PrintStream out, boolean terminal, Duration plainEvery,
+  public static void run(Supplier<StackSample> probe, PrintStream out, boolean terminal, Duration plainEvery,
       BooleanSupplier running) throws InterruptedException {
-    StackSample previous = probe.sample();
+    StackSample previous = probe.get();
     int drawnLines = 0;
     long lastPlain = System.nanoTime();
     while (running.getAsBoolean()) {
@@ -42,7 +43,7 @@ public final class LiveView {
       if (!running.getAsBoolean()) {
         return;
       }
-      StackSample current = probe.sample();
+      StackSample current = probe.get();
       String table = StatusTable.render(title(terminal), StatusTable.rows(previous, current), current.lags(),
           current.problems());
       previous = current;
@@ -69,10 +70,10 @@ public final class LiveView {
   }
 
   /** Two samples one second apart, rendered once: what {@code ./tapline status} prints. */
-  public static String once(StackProbe probe) throws InterruptedException {
-    StackSample first = probe.sample();
+  public static String once(Supplier<StackSample> probe) throws InterruptedException {
+    StackSample first = probe.get();
     Thread.sleep(1000);
-    StackSample second = probe.sample();
+    StackSample second = probe.get();
     return StatusTable.render(title(false), StatusTable.rows(first, second), second.lags(), second.problems());
   }
 }

@@ -45,7 +45,7 @@ public final class StatusCommand {
       if (!probe.awaitCaughtUp(Duration.ofSeconds(10))) {
         err.println("tapline status: the configuration topics were not read within 10 s; sessions may be missing");
       }
-      out.print(LiveView.once(probe));
+      out.print(LiveView.once(probe::sample));
       out.flush();
       return 0;
     }
