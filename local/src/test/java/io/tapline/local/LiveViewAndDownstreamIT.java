@@ -112,6 +112,13 @@ class LiveViewAndDownstreamIT {
     if (receiver != null) {
       receiver.close();
     }
+    if (workDir != null) {
+      try (var paths = Files.walk(workDir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("cannot delete " + workDir + ": " + e);
+      }
+    }
   }
 
   @Test
