@@ -1,6 +1,11 @@
 package io.tapline.local;
 
+import io.tapline.delivery.TargetConfig;
+import io.tapline.filter.FilterConfig;
 import io.tapline.kafka.Acls;
+import io.tapline.local.status.LiveView;
+import io.tapline.local.status.StackFile;
+import io.tapline.local.status.StackProbe;
 import io.tapline.kafka.embedded.EmbeddedKafkaBroker;
 import io.tapline.runtime.SettingsSource;
 import io.tapline.schemas.Topics;
@@ -29,8 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
-  /** How long each service may take to turn healthy; -Dtapline.local.health-timeout-seconds on a loaded machine. */
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(Long.getLong("tapline.local.health-timeout-seconds", 120));
+  /** How long each service may take to report healthy; system property tapline.local.health-timeout-seconds (a loaded machine). */
+  private static Duration healthTimeout() {
+    return Duration.ofSeconds(Long.getLong("tapline.local.health-timeout-seconds", 120));
+  }
 
   /** The account of the local stack's key ({@link LocalCredentials}, made at random per data folder). */
   public static final String ACCOUNT_ID = LocalCredentials.ACCOUNT_ID;
@@ -61,6 +68,7 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, Map<String, String>> environments = Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile int apiPort;
   private volatile LocalCredentials credentials;
+  private volatile boolean closing;
 
   private LocalStack(LocalStackConfig config, EmbeddedKafkaBroker broker, Map<String, ServiceProcess> services) {
     this.config = config;
@@ -78,6 +86,7 @@ public final class LocalStack implements AutoCloseable {
       stopped.countDown();
     }, "local-stack-shutdown"));
     System.out.println(stack.banner());
+    stack.startLiveView();
     stopped.await();
   }
 
@@ -149,9 +158,10 @@ public final class LocalStack implements AutoCloseable {
       started.add(stack.launch("capture-service", "io.tapline.capture.CaptureMain", capturePort, CAPTURE_JVM,
           captureEnv, logs));
       for (ServiceProcess service : started) {
-        service.awaitHealthy(HEALTH_TIMEOUT);
+        service.awaitHealthy(healthTimeout());
         LOG.info("{} healthy on port {} (pid {})", service.name(), service.httpPort(), service.pid());
       }
+      stack.writeStackFile();
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -267,6 +277,35 @@ public final class LocalStack implements AutoCloseable {
     return services.get(service).tail();
   }
 
+  /** Leaves the stack's endpoints in the data folder for ./tapline status (see {@link StackFile}). */
+  private void writeStackFile() {
+    Map<String, String> urls = new LinkedHashMap<>();
+    services.keySet().forEach(name -> urls.put(name, serviceUrl(name)));
+    Map<String, String> groups = new LinkedHashMap<>();
+    groups.put("filter", config.extraEnvironment().getOrDefault(FilterConfig.GROUP_ID.envVar(),
+        System.getenv().getOrDefault(FilterConfig.GROUP_ID.envVar(), FilterConfig.GROUP_ID.defaultValue())));
+    groups.put("target", config.extraEnvironment().getOrDefault(TargetConfig.GROUP_ID.envVar(),
+        System.getenv().getOrDefault(TargetConfig.GROUP_ID.envVar(), TargetConfig.GROUP_ID.defaultValue())));
+    new StackFile(ProcessHandle.current().pid(), urls, groups, broker.clientProperties())
+        .write(config.dataDir().toAbsolutePath());
+  }
+
+  /**
+   * The live table under the banner (redrawn every second on a terminal, plain lines every 10 s
+   * otherwise), on a daemon thread until the stack stops.
+   */
+  private void startLiveView() {
+    Thread.ofPlatform().daemon().name("live-view").start(() -> {
+      try (StackProbe probe = new StackProbe(StackFile.read(config.dataDir().toAbsolutePath()))) {
+        LiveView.run(probe::sample, System.out, LiveView.interactiveTerminal(), Duration.ofSeconds(10), () -> !closing);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.warn("the live view stopped", e);
+      }
+    });
+  }
+
   String banner() {
     StringBuilder out = new StringBuilder();
     out.append("\nTapline is running.\n\n");
@@ -299,6 +338,12 @@ public final class LocalStack implements AutoCloseable {
   /** Stops the services in reverse start order, then the broker; logs and continues on failures. */
   @Override
   public void close() {
+    closing = true;
+    try {
+      StackFile.delete(config.dataDir().toAbsolutePath());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot delete the stack file", e);
+    }
     List<ServiceProcess> reverse;
     synchronized (services) {
       reverse = new ArrayList<>(services.values());

@@ -29,10 +29,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <pre>
  * TAPLINE_KAFKA_BOOTSTRAP_SERVERS=localhost:9092 \
- *   java -cp ... io.tapline.delivery.example.MirroredPacketsToPcap out.pcap [tms-id] [max-packets]
+ *   java -cp ... io.tapline.delivery.example.MirroredPacketsToPcap out.pcap [tms-id] [max-packets] [earliest]
  * </pre>
  *
- * <p>It reads from the end of the topic in a throw-away consumer group, read_committed, decodes
+ * <p>It reads from the end of the topic (from its oldest record with {@code earliest}) in a
+ * throw-away consumer group, read_committed, decodes
  * with the topic's serde (any released schema version) and skips records it cannot decode.
  */
 public final class MirroredPacketsToPcap {
@@ -41,12 +42,17 @@ public final class MirroredPacketsToPcap {
 
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      System.err.println("usage: MirroredPacketsToPcap <out.pcap> [session-id|*] [max-packets]");
+      System.err.println("usage: MirroredPacketsToPcap <out.pcap> [session-id|*] [max-packets] [earliest|latest]");
       System.exit(2);
     }
     Path out = Path.of(args[0]);
     String session = args.length > 1 && !args[1].equals("*") ? args[1] : null;
     long maxPackets = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
+    String startAt = args.length > 3 ? args[3] : "latest";
+    if (!startAt.equals("earliest") && !startAt.equals("latest")) {
+      System.err.println("start must be earliest or latest: " + startAt);
+      System.exit(2);
+    }
     SettingsSource settings = SettingsSource.fromEnvironment();
     KafkaSettings kafka = KafkaSettings.from(settings);
     settings.validate();
@@ -54,7 +60,7 @@ public final class MirroredPacketsToPcap {
     Properties props = kafka.clientProperties("tapline-pcap-example");
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "tapline-pcap-example-" + UUID.randomUUID());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startAt);
     long written = 0;
     try (KafkaConsumer<String, byte[]> consumer =
              new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
