@@ -101,6 +101,13 @@ public final class PcapNgWriter implements AutoCloseable {
    */
   public void writePacket(int interfaceId, long timestampMicros, byte[] data, int offset, int length,
       int originalLength, int flags, String comment) throws IOException {
+    writePacket(interfaceId, timestampMicros, data, offset, length, originalLength, flags,
+        comment == null ? null : comment.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #writePacket(int, long, byte[], int, int, int, int, String)} with the comment in UTF-8, for callers that reuse it. */
+  public void writePacket(int interfaceId, long timestampMicros, byte[] data, int offset, int length,
+      int originalLength, int flags, byte[] commentBytes) throws IOException {
     Objects.checkFromIndexSize(offset, length, data.length);
     if (interfaceId < 0 || interfaceId >= interfaces) {
       throw new IllegalArgumentException("interface " + interfaceId + " was not added (" + interfaces + " are)");
@@ -111,7 +118,6 @@ public final class PcapNgWriter implements AutoCloseable {
     if (timestampMicros < 0) {
       throw new IllegalArgumentException("timestamp " + timestampMicros + " µs is before 1970");
     }
-    byte[] commentBytes = comment == null ? null : comment.getBytes(StandardCharsets.UTF_8);
     int needed = 32 + pad(length) + (commentBytes == null ? 0 : 4 + pad(commentBytes.length)) + 8 + 4 + 4;
     if (block.capacity() < needed) {
       block = ByteBuffer.allocate(needed).order(ByteOrder.LITTLE_ENDIAN);
