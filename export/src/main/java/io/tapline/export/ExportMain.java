@@ -83,25 +83,25 @@ public final class ExportMain {
     Instant[] window = TimeArgument.window("--from", options.from, "--to", options.to, now);
     ExportSource source = options.interfaceId != null ? new ExportSource.Interface(options.interfaceId)
         : new ExportSource.Session(options.sessionId);
-    Properties kafka = kafkaProperties(options);
-    int snapLength;
-    try (CompactedTopicView<ResourceState> resources = new CompactedTopicView<>(kafka, Topics.RESOURCES, List.of())) {
-      resources.start();
-      if (!resources.awaitCaughtUp(options.timeout)) {
-        throw new ExportException(ExportException.Kind.UNAVAILABLE, "the Kafka broker at "
-            + kafka.getProperty("bootstrap.servers") + " did not answer in " + options.timeout.toSeconds()
-            + " s (is Tapline running? set TAPLINE_KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers)");
-      }
-      snapLength = ExportTargets.check(source, resources::get, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
     try (PacketFilter filter = filter(options)) {
+      Properties kafka = kafkaProperties(options);
+      int snapLength;
+      try (CompactedTopicView<ResourceState> resources = new CompactedTopicView<>(kafka, Topics.RESOURCES, List.of())) {
+        resources.start();
+        if (!resources.awaitCaughtUp(options.timeout)) {
+          throw new ExportException(ExportException.Kind.UNAVAILABLE, "the Kafka broker at "
+              + kafka.getProperty("bootstrap.servers") + " did not answer in " + options.timeout.toSeconds()
+              + " s (is Tapline running? set TAPLINE_KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers)");
+        }
+        snapLength = ExportTargets.check(source, resources::get, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      }
       Exporter.Request request = new Exporter.Request(source, window[0], window[1], filter, snapLength,
           options.grace, options.timeout);
       try (Exporter.Opened opened = Exporter.open(kafka, request)) {
-        Exporter.Progress progress = options.out.equals("-") ? Exporter.Progress.NONE : TerminalProgress.forConsole(err);
+        Exporter.Progress progress = TerminalProgress.forConsole(err);
         Exporter.Result result;
         if (options.out.equals("-")) {
           OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 256 * 1024);
