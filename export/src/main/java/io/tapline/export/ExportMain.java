@@ -54,7 +54,8 @@ public final class ExportMain {
     System.exit(run(args, System.err));
   }
 
-  static int run(String[] args, PrintStream err) {
+  /** Runs the command with {@code args}, messages to {@code err}; returns the exit status (tests call it in-process). */
+  public static int run(String[] args, PrintStream err) {
     Options options;
     try {
       options = Options.parse(args);
