@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
+  /** How long each service may take to become healthy; -Dtapline.local.health-timeout-seconds on a loaded host. */
+  private static final Duration HEALTH_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("tapline.local.health-timeout-seconds", 120));
 
   /** The account of the local stack's key ({@link LocalCredentials}, made at random per data folder). */
   public static final String ACCOUNT_ID = LocalCredentials.ACCOUNT_ID;

@@ -114,10 +114,17 @@ class ExportIT {
       ec2.close();
     }
     if (stack != null) {
-      stack.close();
+      stack.closeAndDeleteKafkaData();
     }
     if (receiver != null) {
       receiver.close();
+    }
+    if (workDir != null && !Boolean.getBoolean("tapline.test.keep-export-files")) {
+      try (var files = Files.walk(workDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("cannot delete " + workDir + ": " + e);
+      }
     }
   }
 
@@ -164,7 +171,9 @@ class ExportIT {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--bootstrap-servers", stack.bootstrapServers(), "--grace", "5s"));
     int status = ExportMain.run(all.toArray(String[]::new), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, err.toString(StandardCharsets.UTF_8));
+    Run run = new Run(status, err.toString(StandardCharsets.UTF_8));
+    System.out.println("$ tapline export " + String.join(" ", args) + "\n" + run.stderr() + "(exit " + status + ")");
+    return run;
   }
 
   private static List<PcapRecord> read(Path file) throws IOException {
