@@ -1,6 +1,6 @@
 package io.tapline.filter;
 
-import io.tapline.filter.domain.Cidr;
+import io.tapline.packet.filter.Cidr;
 import io.tapline.runtime.KafkaSettings;
 import io.tapline.runtime.Setting;
 import io.tapline.runtime.SettingsSource;

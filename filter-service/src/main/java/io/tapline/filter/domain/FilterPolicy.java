@@ -1,6 +1,7 @@
 package io.tapline.filter.domain;
 
 import io.tapline.packet.PacketHeaders;
+import io.tapline.packet.filter.Cidr;
 import java.util.List;
 
 /**
@@ -64,7 +65,7 @@ public final class FilterPolicy {
 
   private boolean isResolver(PacketHeaders headers, boolean source) {
     for (Cidr resolver : amazonDnsResolvers) {
-      if (matches(resolver, headers, source)) {
+      if (resolver.matches(headers, source)) {
         return true;
       }
     }
@@ -84,21 +85,9 @@ public final class FilterPolicy {
       }
     }
     for (Cidr host : PROVIDER_EXCLUDED_HOSTS) {
-      if (matches(host, headers, true) || matches(host, headers, false)) {
+      if (host.matches(headers, true) || host.matches(headers, false)) {
         return true;
       }
-    }
-    return false;
-  }
-
-  static boolean matches(Cidr cidr, PacketHeaders headers, boolean source) {
-    if (headers.isIpv4()) {
-      return cidr.matchesIpv4(source ? headers.ipv4Source() : headers.ipv4Destination());
-    }
-    if (headers.isIpv6()) {
-      return source
-          ? cidr.matchesIpv6(headers.ipv6SourceHigh(), headers.ipv6SourceLow())
-          : cidr.matchesIpv6(headers.ipv6DestinationHigh(), headers.ipv6DestinationLow());
     }
     return false;
   }

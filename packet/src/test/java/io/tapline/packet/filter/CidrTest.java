@@ -1,4 +1,4 @@
-package io.tapline.filter.domain;
+package io.tapline.packet.filter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

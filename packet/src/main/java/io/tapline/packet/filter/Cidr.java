@@ -1,5 +1,6 @@
-package io.tapline.filter.domain;
+package io.tapline.packet.filter;
 
+import io.tapline.packet.PacketHeaders;
 import io.tapline.packet.address.AddressFormatException;
 import io.tapline.packet.address.CidrBlock;
 import io.tapline.packet.address.IpAddress;
@@ -61,27 +62,27 @@ public final class Cidr {
     return prefixLength;
   }
 
-  int network4() {
+  public int network4() {
     return network4;
   }
 
-  int mask4() {
+  public int mask4() {
     return mask4;
   }
 
-  long networkHigh() {
+  public long networkHigh() {
     return networkHigh;
   }
 
-  long networkLow() {
+  public long networkLow() {
     return networkLow;
   }
 
-  long maskHigh() {
+  public long maskHigh() {
     return maskHigh;
   }
 
-  long maskLow() {
+  public long maskLow() {
     return maskLow;
   }
 
@@ -91,6 +92,22 @@ public final class Cidr {
 
   public boolean matchesIpv6(long high, long low) {
     return version == 6 && (high & maskHigh) == networkHigh && (low & maskLow) == networkLow;
+  }
+
+  /**
+   * Whether the packet's source ({@code source} true) or destination address lies in this block;
+   * false for a packet that is not IP or of the other family.
+   */
+  public boolean matches(PacketHeaders headers, boolean source) {
+    if (headers.isIpv4()) {
+      return matchesIpv4(source ? headers.ipv4Source() : headers.ipv4Destination());
+    }
+    if (headers.isIpv6()) {
+      return source
+          ? matchesIpv6(headers.ipv6SourceHigh(), headers.ipv6SourceLow())
+          : matchesIpv6(headers.ipv6DestinationHigh(), headers.ipv6DestinationLow());
+    }
+    return false;
   }
 
   @Override
