@@ -85,11 +85,11 @@ class PcapNgWriterTest {
   void refusesPacketsOfUnknownInterfacesAndImpossibleLengths() throws IOException {
     try (PcapNgWriter writer = new PcapNgWriter(new ByteArrayOutputStream(), null)) {
       byte[] frame = new byte[60];
-      assertThrows(IllegalArgumentException.class, () -> writer.writePacket(0, T0, frame, 0, 60, 60, 0, null));
+      assertThrows(IllegalArgumentException.class, () -> writer.writePacket(0, T0, frame, 0, 60, 60, 0, (String) null));
       writer.addInterface(LinkType.ETHERNET, 0, "eni-1", null);
-      assertThrows(IllegalArgumentException.class, () -> writer.writePacket(0, T0, frame, 0, 60, 59, 0, null));
-      assertThrows(IndexOutOfBoundsException.class, () -> writer.writePacket(0, T0, frame, 10, 60, 60, 0, null));
-      assertThrows(IllegalArgumentException.class, () -> writer.writePacket(0, -1, frame, 0, 60, 60, 0, null));
+      assertThrows(IllegalArgumentException.class, () -> writer.writePacket(0, T0, frame, 0, 60, 59, 0, (String) null));
+      assertThrows(IndexOutOfBoundsException.class, () -> writer.writePacket(0, T0, frame, 10, 60, 60, 0, (String) null));
+      assertThrows(IllegalArgumentException.class, () -> writer.writePacket(0, -1, frame, 0, 60, 60, 0, (String) null));
     }
   }
 
